@@ -1,0 +1,569 @@
+// The recorder: pure functions that fold browser events into a tab's record. No browser API here, so
+// every rule below is unit-tested in Node with literal events. It records; it never judges.
+import { clipText, type ContentMessages } from '../shared/protocol.ts';
+import type {
+  DocumentLifecycle,
+  EmbedElement,
+  FrameRecord,
+  FrameType,
+  HeaderLine,
+  PageRecord,
+  RecordedResponse,
+} from '../shared/snapshot.ts';
+import { SNAPSHOT_VERSION } from '../shared/snapshot.ts';
+
+/** Per-page and per-response caps: memory stays bounded, and what is left out is counted. */
+export const LIMITS = {
+  framesPerPage: 2000,
+  headerLinesPerResponse: 200,
+  headerValueChars: 8192,
+  /** Pages kept besides the active one (back/forward cache candidates, prerenders). */
+  otherPages: 3,
+  probeClaims: 4000,
+  pendingResponses: 200,
+};
+
+export interface TabRecord {
+  version: number;
+  tabId: number;
+  activePageId: string | null;
+  pages: Record<string, PageRecord>;
+  /** Responses received for a frame's navigation that has not committed yet, by frameId. */
+  pending: Record<string, RecordedResponse>;
+  /** Nonce → the frame whose content script answered it (Chromium iframe-to-frame mapping). */
+  claims: Record<string, number>;
+  /** Observations that arrived before their frame was known, by frameId. */
+  early: Record<string, { frameId: number; documentId?: string; observed: FrameRecord['observed'] }>;
+  seq: number;
+}
+
+/** What an event changed, so the background knows what to persist and what to push to panels. */
+export interface Delta {
+  /** The active page changed identity (new navigation, restore, activation) or was reset. */
+  pageSwitched: boolean;
+  upserted: Set<number>;
+  removed: Set<number>;
+  /** The record changed in a way that must be persisted (even if no active frame changed). */
+  dirty: boolean;
+}
+export const newDelta = (): Delta => ({ pageSwitched: false, upserted: new Set(), removed: new Set(), dirty: false });
+
+// ── event shapes (the subset of webNavigation / webRequest details the recorder reads) ─────────────
+interface FrameEventBase {
+  tabId: number;
+  frameId: number;
+  parentFrameId?: number;
+  url: string;
+  timeStamp: number;
+  documentId?: string;
+  parentDocumentId?: string;
+  documentLifecycle?: DocumentLifecycle;
+  frameType?: FrameType;
+}
+export type BeforeNavigateEvent = FrameEventBase;
+export interface CommittedEvent extends FrameEventBase { transitionType?: string }
+export interface ErrorEvent extends FrameEventBase { error: string }
+export type CompletedEvent = FrameEventBase;
+export interface HeadersEvent extends FrameEventBase {
+  type: string;
+  statusCode: number;
+  statusLine?: string;
+  responseHeaders?: { name: string; value?: string; binaryValue?: number[] }[];
+  fromCache?: boolean;
+  ip?: string;
+}
+export interface FrameListEntry {
+  frameId: number;
+  parentFrameId: number;
+  url: string;
+  errorOccurred?: boolean;
+  documentId?: string;
+  parentDocumentId?: string;
+  documentLifecycle?: DocumentLifecycle;
+  frameType?: FrameType;
+}
+export interface Sender {
+  tabId: number;
+  frameId: number;
+  documentId?: string;
+  documentLifecycle?: DocumentLifecycle;
+  url?: string;
+}
+
+export function newTabRecord(tabId: number): TabRecord {
+  return { version: SNAPSHOT_VERSION, tabId, activePageId: null, pages: {}, pending: {}, claims: {}, early: {}, seq: 0 };
+}
+
+export function activePage(tab: TabRecord): PageRecord | null {
+  return tab.activePageId === null ? null : tab.pages[tab.activePageId] ?? null;
+}
+
+/** The URL without its fragment: a response and the committed URL match up to the fragment. */
+const withoutFragment = (url: string) => {
+  const i = url.indexOf('#');
+  return i < 0 ? url : url.slice(0, i);
+};
+
+const isTopLevel = (e: { frameId: number; frameType?: FrameType; parentFrameId?: number }) =>
+  e.frameType === undefined ? e.frameId === 0 : e.frameType === 'outermost_frame';
+
+// ── pages ────────────────────────────────────────────────────────────────────────────────────────
+function startPage(tab: TabRecord, pageId: string, url: string, at: number, lifecycle: PageRecord['lifecycle'], d: Delta): PageRecord {
+  const page: PageRecord = { pageId, tabId: tab.tabId, url: clipText(url), startedAt: at, lifecycle, frames: {}, dropped: { frames: 0 } };
+  tab.pages[pageId] = page;
+  if (lifecycle === 'active') setActive(tab, pageId, d);
+  prunePages(tab);
+  d.dirty = true;
+  return page;
+}
+
+function setActive(tab: TabRecord, pageId: string, d: Delta) {
+  const prev = activePage(tab);
+  if (prev && prev.pageId !== pageId) prev.lifecycle = 'inactive';
+  const page = tab.pages[pageId];
+  if (!page) return;
+  page.lifecycle = 'active';
+  if (tab.activePageId !== pageId) {
+    tab.activePageId = pageId;
+    d.pageSwitched = true;
+  }
+  d.dirty = true;
+}
+
+/** Keeps the active page and the most recent few others (back/forward cache and prerender candidates). */
+function prunePages(tab: TabRecord) {
+  const others = Object.values(tab.pages)
+    .filter((p) => p.pageId !== tab.activePageId)
+    .sort((a, b) => b.startedAt - a.startedAt);
+  for (const p of others.slice(LIMITS.otherPages)) delete tab.pages[p.pageId];
+}
+
+function newPageId(tab: TabRecord, documentId: string | undefined): string {
+  tab.seq += 1;
+  return documentId ?? `page-${tab.tabId}-${tab.seq}`;
+}
+
+/** The page an event belongs to: by document ids where the browser gives them, else the active page. */
+function pageFor(tab: TabRecord, e: { frameId: number; documentId?: string; parentDocumentId?: string; documentLifecycle?: DocumentLifecycle }): PageRecord | null {
+  const ids = [e.documentId, e.parentDocumentId].filter((x): x is string => typeof x === 'string');
+  if (ids.length > 0) {
+    for (const page of Object.values(tab.pages)) {
+      if (ids.includes(page.pageId)) return page;
+      for (const f of Object.values(page.frames)) if (f.documentId !== undefined && ids.includes(f.documentId)) return page;
+    }
+    // Document ids that no page knows: a document of a page we never saw commit (prerender, cache).
+    if (e.documentLifecycle !== undefined && e.documentLifecycle !== 'active') return null;
+  } else if (e.documentLifecycle !== undefined && e.documentLifecycle !== 'active') {
+    return null;
+  }
+  const page = activePage(tab);
+  // Without document ids (Firefox), fall back to the frameId inside the active page.
+  return page;
+}
+
+// ── frames ───────────────────────────────────────────────────────────────────────────────────────
+function upsertFrame(page: PageRecord, frameId: number, parentFrameId: number, url: string, at: number, d: Delta): FrameRecord | null {
+  const key = String(frameId);
+  let f = page.frames[key];
+  if (!f) {
+    if (Object.keys(page.frames).length >= LIMITS.framesPerPage) {
+      page.dropped.frames += 1;
+      d.dirty = true;
+      return null;
+    }
+    f = { frameId, parentFrameId, url: clipText(url), status: 'navigating', updatedAt: at };
+    page.frames[key] = f;
+  }
+  touch(page, f, at, d);
+  return f;
+}
+
+function touch(page: PageRecord, f: FrameRecord, at: number, d: Delta) {
+  f.updatedAt = Math.max(f.updatedAt, at);
+  d.dirty = true;
+  if (page.lifecycle === 'active') d.upserted.add(f.frameId);
+}
+
+/** Deletes every frame below frameId: they belonged to a document that is gone. */
+function removeDescendants(page: PageRecord, frameId: number, keepParentDocumentId: string | undefined, d: Delta) {
+  const byParent = new Map<number, FrameRecord[]>();
+  for (const f of Object.values(page.frames)) {
+    const list = byParent.get(f.parentFrameId) ?? [];
+    list.push(f);
+    byParent.set(f.parentFrameId, list);
+  }
+  const stack = [...(byParent.get(frameId) ?? [])].filter(
+    (c) => keepParentDocumentId === undefined || c.parentDocumentId !== keepParentDocumentId,
+  );
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if (seen.has(c.frameId) || c.frameId === frameId) continue;
+    seen.add(c.frameId);
+    delete page.frames[String(c.frameId)];
+    if (page.lifecycle === 'active') {
+      d.removed.add(c.frameId);
+      d.upserted.delete(c.frameId);
+    }
+    d.dirty = true;
+    stack.push(...(byParent.get(c.frameId) ?? []));
+  }
+}
+
+function takePending(tab: TabRecord, frameId: number, url: string): RecordedResponse | undefined {
+  const key = String(frameId);
+  const r = tab.pending[key];
+  if (!r) return undefined;
+  delete tab.pending[key];
+  return withoutFragment(r.url) === withoutFragment(clipText(url)) ? r : undefined;
+}
+
+function adoptEarlyObservation(tab: TabRecord, f: FrameRecord) {
+  const key = String(f.frameId);
+  const early = tab.early[key];
+  if (!early) return;
+  if (early.documentId === undefined || f.documentId === undefined || early.documentId === f.documentId) {
+    f.observed = early.observed;
+  }
+  delete tab.early[key];
+}
+
+// ── webRequest ───────────────────────────────────────────────────────────────────────────────────
+export function headersToLines(headers: HeadersEvent['responseHeaders']): { lines: HeaderLine[]; dropped: number } {
+  const lines: HeaderLine[] = [];
+  let dropped = 0;
+  for (const h of headers ?? []) {
+    if (lines.length >= LIMITS.headerLinesPerResponse) {
+      dropped += 1;
+      continue;
+    }
+    const value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue.slice(0, LIMITS.headerValueChars)) : '');
+    lines.push([clipText(h.name, 256), clipText(value, LIMITS.headerValueChars)]);
+  }
+  return { lines, dropped };
+}
+
+/** A document's response arrived (before its commit): hold it until the frame commits or fails. */
+export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
+  if (e.type !== 'main_frame' && e.type !== 'sub_frame') return;
+  const { lines, dropped } = headersToLines(e.responseHeaders);
+  const response: RecordedResponse = {
+    url: clipText(e.url),
+    statusCode: e.statusCode,
+    statusLine: clipText(e.statusLine ?? '', 512),
+    headers: lines,
+    fromCache: e.fromCache ?? false,
+    timeStamp: e.timeStamp,
+  };
+  if (dropped > 0) response.droppedHeaderLines = dropped;
+  if (e.ip !== undefined) response.ip = e.ip;
+  const keys = Object.keys(tab.pending);
+  if (keys.length >= LIMITS.pendingResponses && !(String(e.frameId) in tab.pending)) delete tab.pending[keys[0]!];
+  tab.pending[String(e.frameId)] = response;
+  d.dirty = true;
+}
+
+// ── webNavigation ────────────────────────────────────────────────────────────────────────────────
+export function onBeforeNavigate(tab: TabRecord, e: BeforeNavigateEvent, d: Delta) {
+  if (isTopLevel(e)) return; // a top-level navigation becomes a page only when it commits or fails
+  const page = pageFor(tab, e);
+  if (!page) return;
+  const f = upsertFrame(page, e.frameId, e.parentFrameId ?? -1, e.url, e.timeStamp, d);
+  if (!f) return;
+  if (f.status === 'navigating' || f.status === 'error') f.url = clipText(e.url);
+  if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
+  if (e.frameType !== undefined) f.frameType = e.frameType;
+}
+
+export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
+  let page: PageRecord | null;
+  if (isTopLevel(e)) {
+    const prerender = e.documentLifecycle === 'prerender';
+    const known = e.documentId !== undefined ? tab.pages[e.documentId] : undefined;
+    if (known) {
+      page = known;
+      if (!prerender) setActive(tab, known.pageId, d);
+    } else {
+      page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, prerender ? 'prerender' : 'active', d);
+    }
+    page.url = clipText(e.url);
+  } else {
+    page = pageFor(tab, e);
+  }
+  if (!page) return;
+  const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
+  if (!f) return;
+  const newDocument = e.documentId === undefined || f.documentId !== e.documentId;
+  if (newDocument) {
+    removeDescendants(page, f.frameId, e.documentId, d);
+    delete f.embeds;
+    delete f.embedsDocumentId;
+    delete f.droppedEmbeds;
+    if (f.observed && (e.documentId === undefined || f.observed.documentId !== e.documentId)) delete f.observed;
+    const response = takePending(tab, e.frameId, e.url);
+    if (response) f.response = response;
+    else delete f.response;
+  }
+  f.url = clipText(e.url);
+  f.status = 'committed';
+  delete f.error;
+  if (e.documentId !== undefined) f.documentId = e.documentId;
+  if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
+  if (e.documentLifecycle !== undefined) f.documentLifecycle = e.documentLifecycle;
+  if (e.frameType !== undefined) f.frameType = e.frameType;
+  if (e.transitionType !== undefined) f.transitionType = e.transitionType;
+  adoptEarlyObservation(tab, f);
+}
+
+export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
+  const aborted = e.error === 'net::ERR_ABORTED' || e.error === 'NS_BINDING_ABORTED';
+  let page: PageRecord | null;
+  if (isTopLevel(e)) {
+    // A cancelled top-level navigation (a new one, a download, a 204) leaves the current page as it is.
+    if (aborted) return;
+    page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, e.documentLifecycle === 'prerender' ? 'prerender' : 'active', d);
+  } else {
+    page = pageFor(tab, e);
+  }
+  if (!page) return;
+  const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
+  if (!f) return;
+  f.status = 'error';
+  f.error = clipText(e.error, 256);
+  if (!aborted || f.documentId === undefined) {
+    // The error page replaced the document: its children, observations and elements are gone.
+    removeDescendants(page, f.frameId, undefined, d);
+    f.url = clipText(e.url);
+    delete f.observed;
+    delete f.embeds;
+    delete f.embedsDocumentId;
+    const response = takePending(tab, e.frameId, e.url);
+    if (response) f.response = response;
+    else delete f.response;
+    if (e.documentId !== undefined) f.documentId = e.documentId;
+  }
+  const parent = page.frames[String(f.parentFrameId)];
+  if (parent && mapSilentChildrenByUrl(page, parent)) touch(page, parent, e.timeStamp, d);
+}
+
+export function onCompleted(tab: TabRecord, e: CompletedEvent, d: Delta) {
+  const page = pageFor(tab, e);
+  const f = page?.frames[String(e.frameId)];
+  if (!page || !f || f.status !== 'committed') return;
+  if (e.documentId !== undefined && f.documentId !== undefined && e.documentId !== f.documentId) return;
+  f.status = 'loaded';
+  touch(page, f, e.timeStamp, d);
+}
+
+/** Same-document navigation (history API, fragment): only the URL changes. */
+export function onSameDocumentNavigation(tab: TabRecord, e: FrameEventBase, d: Delta) {
+  const page = pageFor(tab, e);
+  const f = page?.frames[String(e.frameId)];
+  if (!page || !f) return;
+  f.url = clipText(e.url);
+  if (f.parentFrameId === -1) page.url = f.url;
+  touch(page, f, e.timeStamp, d);
+}
+
+// ── reconciliation with webNavigation.getAllFrames ───────────────────────────────────────────────
+/**
+ * Brings the active page in line with the browser's own frame list, taken at `since`: adds frames the
+ * events never told us about (initial about:blank documents, events missed while the worker started),
+ * drops frames that are gone (removed iframes), and follows a prerender activation or a
+ * back/forward-cache restore to the page that is now shown.
+ */
+export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: number, now: number, d: Delta) {
+  const active = list.filter((f) => f.documentLifecycle === undefined || f.documentLifecycle === 'active');
+  const top = active.find((f) => f.parentFrameId === -1);
+  if (!top) return;
+  let page = activePage(tab);
+  if (top.documentId !== undefined && page?.pageId !== top.documentId) {
+    const known = tab.pages[top.documentId];
+    if (known) {
+      // Prerender activation renumbers the top frame to 0; re-key the page's frames to match.
+      const oldTop = Object.values(known.frames).find((f) => f.parentFrameId === -1);
+      if (oldTop && oldTop.frameId !== top.frameId) {
+        delete known.frames[String(oldTop.frameId)];
+        for (const f of Object.values(known.frames)) if (f.parentFrameId === oldTop.frameId) f.parentFrameId = top.frameId;
+        oldTop.frameId = top.frameId;
+        known.frames[String(top.frameId)] = oldTop;
+      }
+      setActive(tab, known.pageId, d);
+      page = known;
+    } else if (page === null || page.frames[String(top.frameId)]?.documentId !== undefined) {
+      // The page's commit was missed (e.g. before the worker's listeners were ready): start it now.
+      page = startPage(tab, top.documentId, top.url, now, 'active', d);
+    }
+  } else if (!page) {
+    page = startPage(tab, newPageId(tab, top.documentId), top.url, now, 'active', d);
+  }
+  if (!page) return;
+  const present = new Set(active.map((f) => f.frameId));
+  for (const f of Object.values(page.frames)) {
+    if (!present.has(f.frameId) && f.updatedAt < since) {
+      delete page.frames[String(f.frameId)];
+      d.removed.add(f.frameId);
+      d.upserted.delete(f.frameId);
+      d.dirty = true;
+    }
+  }
+  for (const entry of active) {
+    const existing = page.frames[String(entry.frameId)];
+    if (existing && (entry.documentId === undefined || existing.documentId === undefined || existing.documentId === entry.documentId)) {
+      if (existing.documentId === undefined && entry.documentId !== undefined) {
+        existing.documentId = entry.documentId;
+        touch(page, existing, now, d);
+      }
+      continue;
+    }
+    if (existing && existing.updatedAt >= since) continue; // our record is newer than the list
+    const f = upsertFrame(page, entry.frameId, entry.parentFrameId, entry.url, now, d);
+    if (!f) continue;
+    f.parentFrameId = entry.parentFrameId;
+    f.url = clipText(entry.url);
+    f.status = entry.errorOccurred ? 'error' : 'committed';
+    if (entry.documentId !== undefined) f.documentId = entry.documentId;
+    if (entry.parentDocumentId !== undefined) f.parentDocumentId = entry.parentDocumentId;
+    if (entry.frameType !== undefined) f.frameType = entry.frameType;
+    if (entry.documentLifecycle !== undefined) f.documentLifecycle = entry.documentLifecycle;
+    adoptEarlyObservation(tab, f);
+  }
+}
+
+// ── content observer ─────────────────────────────────────────────────────────────────────────────
+function frameForSender(tab: TabRecord, s: Sender): { page: PageRecord; frame: FrameRecord } | null {
+  const page = pageFor(tab, { frameId: s.frameId, documentId: s.documentId, documentLifecycle: s.documentLifecycle });
+  const frame = page?.frames[String(s.frameId)];
+  if (!page || !frame) return null;
+  // A message from a document that is no longer the frame's document is stale.
+  if (s.documentId !== undefined && frame.documentId !== undefined && frame.documentId !== s.documentId) return null;
+  return { page, frame };
+}
+
+/** Returns false when the frame is not known yet (the caller reconciles with the browser's list). */
+export function onObserve(tab: TabRecord, s: Sender, msg: ContentMessages['observe'], at: number, d: Delta): boolean {
+  const observed = {
+    ...(s.documentId !== undefined ? { documentId: s.documentId } : {}),
+    url: clipText(msg.url),
+    origin: clipText(msg.origin, 2048),
+    isSecureContext: msg.isSecureContext,
+    crossOriginIsolated: msg.crossOriginIsolated,
+    documentDomain: msg.documentDomain === null ? null : clipText(msg.documentDomain, 2048),
+    originAgentCluster: msg.originAgentCluster,
+    observedAt: at,
+  };
+  const hit = frameForSender(tab, s);
+  if (!hit) {
+    if (s.documentLifecycle !== undefined && s.documentLifecycle !== 'active' && s.documentLifecycle !== 'prerender') return true;
+    const keys = Object.keys(tab.early);
+    if (keys.length >= LIMITS.framesPerPage) delete tab.early[keys[0]!];
+    tab.early[String(s.frameId)] = { frameId: s.frameId, ...(s.documentId !== undefined ? { documentId: s.documentId } : {}), observed };
+    d.dirty = true;
+    return false;
+  }
+  hit.frame.observed = observed;
+  if (s.documentId !== undefined && hit.frame.documentId === undefined) hit.frame.documentId = s.documentId;
+  touch(hit.page, hit.frame, at, d);
+  return true;
+}
+
+/** A document listed its frame elements. Each one's frameId comes from getFrameId or a nonce claim. */
+export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds'], at: number, d: Delta): boolean {
+  const hit = frameForSender(tab, s);
+  if (!hit) return false;
+  const { page, frame } = hit;
+  frame.embeds = msg.embeds.map((r): EmbedElement => {
+    const e: EmbedElement = {
+      ...r,
+      id: clip(r.id), name: clip(r.name), src: clip(r.src), sandbox: clip(r.sandbox), allow: clip(r.allow),
+      referrerPolicy: clip(r.referrerPolicy), loading: clip(r.loading),
+      frameId: null, mappedBy: null,
+    };
+    if (r.frameId !== null && isChildOf(page, r.frameId, frame.frameId)) {
+      e.frameId = r.frameId;
+      e.mappedBy = 'getFrameId';
+    } else if (r.probe !== undefined) {
+      const claimed = tab.claims[r.probe];
+      if (claimed !== undefined && claimed >= 0 && isChildOf(page, claimed, frame.frameId)) {
+        e.frameId = claimed;
+        e.mappedBy = 'nonce';
+      }
+    }
+    return e;
+  });
+  frame.droppedEmbeds = msg.dropped;
+  if (s.documentId !== undefined) frame.embedsDocumentId = s.documentId;
+  mapSilentChildrenByUrl(page, frame);
+  touch(page, frame, at, d);
+  return true;
+}
+
+/**
+ * A child where no content script runs (an error page, a page extensions may not touch) cannot answer
+ * a probe. Map it by URL, but only when exactly one unmapped element resolves to that URL and exactly
+ * one unmapped, unobserved child frame has it.
+ */
+function mapSilentChildrenByUrl(page: PageRecord, parent: FrameRecord): boolean {
+  if (!parent.embeds) return false;
+  const taken = new Set(parent.embeds.map((e) => e.frameId).filter((id) => id !== null));
+  const silent = Object.values(page.frames).filter(
+    (f) => f.parentFrameId === parent.frameId && f.observed === undefined && !taken.has(f.frameId),
+  );
+  if (silent.length === 0) return false;
+  let mapped = false;
+  const resolved = (src: string | null) => {
+    if (src === null) return null;
+    try {
+      return withoutFragment(new URL(src, parent.observed?.url ?? parent.url).href);
+    } catch {
+      return null;
+    }
+  };
+  const unmapped = parent.embeds.filter((e) => e.frameId === null && !e.srcdoc);
+  for (const child of silent) {
+    const url = withoutFragment(child.url);
+    const els = unmapped.filter((e) => resolved(e.src) === url);
+    if (els.length !== 1 || silent.filter((c) => withoutFragment(c.url) === url).length !== 1) continue;
+    els[0]!.frameId = child.frameId;
+    els[0]!.mappedBy = 'url';
+    mapped = true;
+  }
+  return mapped;
+}
+
+const clip = (s: string | null) => (s === null ? null : clipText(s));
+
+/** A frame's unknown parent is accepted: the list is re-checked when the child becomes known. */
+function isChildOf(page: PageRecord, childId: number, parentId: number): boolean {
+  const child = page.frames[String(childId)];
+  return child === undefined || child.parentFrameId === parentId;
+}
+
+/**
+ * A child's content script answered a nonce its parent posted into its window. The nonce is a hint
+ * from a page-visible channel: a nonce claimed by two different frames maps to neither.
+ */
+export function onProbe(tab: TabRecord, s: Sender, nonce: string, at: number, d: Delta) {
+  const prior = tab.claims[nonce];
+  if (prior === s.frameId) return;
+  const keys = Object.keys(tab.claims);
+  if (keys.length >= LIMITS.probeClaims) delete tab.claims[keys[0]!];
+  tab.claims[nonce] = prior === undefined ? s.frameId : -1;
+  d.dirty = true;
+  // Map (or unmap) the element that carries this nonce, wherever its parent's report already is.
+  for (const page of Object.values(tab.pages)) {
+    for (const parent of Object.values(page.frames)) {
+      const el = parent.embeds?.find((x) => x.probe === nonce);
+      if (!el) continue;
+      const claimed = tab.claims[nonce]!;
+      if (claimed >= 0 && isChildOf(page, claimed, parent.frameId)) {
+        el.frameId = claimed;
+        el.mappedBy = 'nonce';
+      } else if (el.mappedBy === 'nonce') {
+        el.frameId = null;
+        el.mappedBy = null;
+      }
+      touch(page, parent, at, d);
+    }
+  }
+}

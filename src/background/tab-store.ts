@@ -1,0 +1,136 @@
+// Tab records in memory, mirrored to storage.session so that a service-worker (or Firefox event-page)
+// restart loses nothing. Writes are batched: many events in a burst cost one write per changed tab.
+import { SNAPSHOT_VERSION, type TabSnapshot } from '../shared/snapshot.ts';
+import { activePage, newDelta, newTabRecord, type Delta, type TabRecord } from './recorder.ts';
+
+export interface SessionArea {
+  get(keys: null | string | string[]): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
+
+const KEY_PREFIX = 'tab:';
+export const FLUSH_DELAY_MS = 50;
+
+type Listener = (tabId: number, delta: Delta, tab: TabRecord | null) => void;
+
+export class TabStore {
+  private readonly tabs = new Map<number, TabRecord>();
+  private readonly dirty = new Set<number>();
+  private readonly deleted = new Set<number>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<Listener>();
+  readonly ready: Promise<void>;
+
+  constructor(private readonly area: SessionArea) {
+    this.ready = this.load();
+  }
+
+  private async load() {
+    let all: Record<string, unknown> = {};
+    try {
+      all = await this.area.get(null);
+    } catch (err) {
+      console.error('Frame Security: could not read storage.session', err);
+    }
+    for (const [key, value] of Object.entries(all)) {
+      if (!key.startsWith(KEY_PREFIX)) continue;
+      const rec = value as TabRecord | undefined;
+      // A record from an older extension version is not read as if it were current.
+      if (!rec || typeof rec !== 'object' || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') continue;
+      if (!this.tabs.has(rec.tabId)) this.tabs.set(rec.tabId, rec);
+    }
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  peek(tabId: number): TabRecord | undefined {
+    return this.tabs.get(tabId);
+  }
+
+  tabIds(): number[] {
+    return [...this.tabs.keys()];
+  }
+
+  /** Runs a recorder step on a tab's record (created on first use) and persists what it changed. */
+  update(tabId: number, step: (tab: TabRecord, delta: Delta) => void): Delta {
+    let tab = this.tabs.get(tabId);
+    if (!tab) {
+      tab = newTabRecord(tabId);
+      this.tabs.set(tabId, tab);
+    }
+    const delta = newDelta();
+    step(tab, delta);
+    if (delta.dirty) {
+      this.deleted.delete(tabId);
+      this.dirty.add(tabId);
+      this.schedule();
+    }
+    if (delta.dirty || delta.pageSwitched) for (const l of this.listeners) l(tabId, delta, tab);
+    return delta;
+  }
+
+  delete(tabId: number) {
+    if (!this.tabs.delete(tabId)) return;
+    this.dirty.delete(tabId);
+    this.deleted.add(tabId);
+    this.schedule();
+    const delta = newDelta();
+    delta.pageSwitched = true;
+    for (const l of this.listeners) l(tabId, delta, null);
+  }
+
+  /** Moves a record when the browser swaps one tab for another (tabs.onReplaced). */
+  replace(addedTabId: number, removedTabId: number) {
+    const tab = this.tabs.get(removedTabId);
+    if (!tab) return;
+    this.delete(removedTabId);
+    tab.tabId = addedTabId;
+    for (const p of Object.values(tab.pages)) p.tabId = addedTabId;
+    this.tabs.set(addedTabId, tab);
+    this.update(addedTabId, (_t, d) => {
+      d.dirty = true;
+      d.pageSwitched = true;
+    });
+  }
+
+  snapshot(tabId: number): TabSnapshot {
+    const tab = this.tabs.get(tabId);
+    return { version: SNAPSHOT_VERSION, tabId, page: tab ? activePage(tab) : null };
+  }
+
+  private schedule() {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, FLUSH_DELAY_MS);
+  }
+
+  /** Writes every changed tab now. Resolves when storage has it. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const items: Record<string, unknown> = {};
+      for (const id of this.dirty) {
+        const tab = this.tabs.get(id);
+        if (tab) items[KEY_PREFIX + id] = tab;
+      }
+      const removed = [...this.deleted].map((id) => KEY_PREFIX + id);
+      this.dirty.clear();
+      this.deleted.clear();
+      try {
+        if (Object.keys(items).length > 0) await this.area.set(items);
+        if (removed.length > 0) await this.area.remove(removed);
+      } catch (err) {
+        // Quota or a closed context: keep the records in memory and try again with the next change.
+        console.error('Frame Security: could not write storage.session', err);
+        for (const key of Object.keys(items)) this.dirty.add(Number(key.slice(KEY_PREFIX.length)));
+      }
+    });
+    return this.flushing;
+  }
+}

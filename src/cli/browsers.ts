@@ -1,0 +1,33 @@
+// Finding the browsers to drive: an explicit variable first, then the Debian paths, then (Chromium
+// only) Playwright's own download. A missing browser is one line that names the install command.
+import { existsSync } from 'node:fs';
+
+export class MissingBrowserError extends Error {}
+
+export function findChromium(explicit?: string): string {
+  const candidates = [explicit, process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/lib/chromium/chromium', '/usr/bin/chromium-browser'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new MissingBrowserError(
+    'Chromium not found: install it with `sudo apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary).',
+  );
+}
+
+export function findFirefox(explicit?: string): string {
+  const candidates = [explicit, process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/lib/firefox-esr/firefox-esr', '/usr/bin/firefox'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new MissingBrowserError(
+    'Firefox not found: install it with `sudo apt-get install -y firefox-esr` (or set FIREFOX_PATH to a Firefox binary).',
+  );
+}
+
+/** Flags every automated Chromium run needs on a closed network (see TESTING.md). */
+export const CHROMIUM_BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -1,0 +1,221 @@
+// The per-frame observer. Runs at document_start in every frame (sandboxed, srcdoc, about:blank and
+// data: ones included) and reports what the browser itself says about this document, plus the
+// document's own <iframe>/<frame> elements. It decides nothing.
+import browser from 'webextension-polyfill';
+import {
+  MAX_EMBEDS,
+  PROTOCOL_VERSION,
+  clipText,
+  isNonce,
+  type ContentMessage,
+  type ContentMessages,
+  type EmbedReport,
+} from '../shared/protocol.ts';
+
+const MARK = '__frameSecurity';
+const RESCAN_DELAY_MS = 100;
+const WATCHED_ATTRIBUTES = ['src', 'srcdoc', 'sandbox', 'allow', 'credentialless', 'id', 'name', 'referrerpolicy', 'loading'];
+
+type Payload<K extends keyof ContentMessages> = ContentMessages[K];
+function send<K extends ContentMessage['type']>(type: K, payload: Payload<K>) {
+  browser.runtime.sendMessage({ type, v: PROTOCOL_VERSION, ...payload }).catch(() => {
+    // The extension was reloaded or the worker is starting: the next report will carry the state.
+  });
+}
+
+// ── what the browser says about this document ───────────────────────────────────────────────────
+let lastObserved = '';
+function observe() {
+  let documentDomain: string | null;
+  try {
+    documentDomain = document.domain;
+  } catch {
+    documentDomain = null;
+  }
+  const oac = (self as { originAgentCluster?: unknown }).originAgentCluster;
+  const payload: Payload<'observe'> = {
+    url: clipText(location.href),
+    origin: self.origin,
+    isSecureContext: self.isSecureContext,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+    documentDomain,
+    originAgentCluster: typeof oac === 'boolean' ? oac : null,
+  };
+  const key = JSON.stringify(payload);
+  if (key === lastObserved) return;
+  lastObserved = key;
+  send('observe', payload);
+}
+
+// ── mapping <iframe> elements to frame ids ───────────────────────────────────────────────────────
+// Firefox tells us directly (runtime.getFrameId). Chromium does not: the parent posts an unguessable
+// nonce into the element's window, the child's observer hands it to the background, which learns
+// the child's frameId from the message sender. The page sees neither message: both listeners run
+// first (registered at document_start, in the capture phase) and stop the event.
+const getFrameId = (browser.runtime as { getFrameId?: (target: Element) => number }).getFrameId;
+const nonces = new WeakMap<object, string>();
+
+function nonceFor(win: Window | null): string | undefined {
+  if (getFrameId || !win) return undefined;
+  let nonce = nonces.get(win);
+  if (!nonce) {
+    nonce = crypto.randomUUID();
+    nonces.set(win, nonce);
+  }
+  return nonce;
+}
+
+function probe(el: HTMLIFrameElement | HTMLFrameElement) {
+  const nonce = nonceFor(el.contentWindow);
+  if (!nonce) return;
+  try {
+    el.contentWindow?.postMessage({ [MARK]: 'probe', nonce }, '*');
+  } catch {
+    // A detached window: the element will be reported without a frame.
+  }
+}
+
+const claimed = new Set<string>();
+window.addEventListener(
+  'message',
+  (event) => {
+    const data: unknown = event.data;
+    if (typeof data !== 'object' || data === null || !(MARK in data)) return;
+    event.stopImmediatePropagation();
+    const kind = (data as Record<string, unknown>)[MARK];
+    if (kind === 'probe' && event.source === window.parent && window.parent !== window) {
+      const nonce = (data as Record<string, unknown>).nonce;
+      if (isNonce(nonce) && !claimed.has(nonce)) {
+        claimed.add(nonce);
+        send('probe', { nonce });
+      }
+    } else if (kind === 'hello' && event.source) {
+      // A child document started: find its element among ours and tell it its nonce.
+      for (const el of frameElements()) if (el.contentWindow === event.source) probe(el);
+    }
+  },
+  true,
+);
+
+function sayHello() {
+  if (getFrameId || window.parent === window) return;
+  try {
+    window.parent.postMessage({ [MARK]: 'hello' }, '*');
+  } catch {
+    // No parent to talk to.
+  }
+}
+
+// ── this document's frame elements ───────────────────────────────────────────────────────────────
+type FrameElement = HTMLIFrameElement | HTMLFrameElement;
+const observedRoots = new WeakSet<Node>();
+
+function frameElements(): FrameElement[] {
+  const out: FrameElement[] = [];
+  const visit = (root: Document | ShadowRoot) => {
+    for (const el of root.querySelectorAll<FrameElement>('iframe, frame')) out.push(el);
+    // Frames inside open shadow roots are frames of this document too.
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const shadow = (n as Element).shadowRoot;
+      if (shadow) {
+        watch(shadow);
+        visit(shadow);
+      }
+    }
+  };
+  visit(document);
+  return out;
+}
+
+function describe(el: FrameElement, index: number): EmbedReport {
+  const attr = (name: string) => {
+    const v = el.getAttribute(name);
+    return v === null ? null : clipText(v);
+  };
+  let frameId: number | null = null;
+  if (getFrameId) {
+    try {
+      const id = getFrameId(el);
+      frameId = Number.isSafeInteger(id) && id >= 0 ? id : null;
+    } catch {
+      frameId = null;
+    }
+  }
+  const nonce = nonceFor(el.contentWindow);
+  const property = (el as { credentialless?: unknown }).credentialless;
+  return {
+    tag: el.localName === 'frame' ? 'frame' : 'iframe',
+    index,
+    frameId,
+    ...(nonce ? { probe: nonce } : {}),
+    id: attr('id'),
+    name: attr('name'),
+    src: attr('src'),
+    srcdoc: el.hasAttribute('srcdoc'),
+    sandbox: attr('sandbox'),
+    allow: attr('allow'),
+    referrerPolicy: attr('referrerpolicy'),
+    loading: attr('loading'),
+    credentialless: { attribute: el.hasAttribute('credentialless'), property: typeof property === 'boolean' ? property : null },
+  };
+}
+
+let lastEmbeds = '';
+let scanTimer: ReturnType<typeof setTimeout> | null = null;
+function scanSoon() {
+  if (scanTimer === null) scanTimer = setTimeout(scan, RESCAN_DELAY_MS);
+}
+function scan() {
+  scanTimer = null;
+  const elements = frameElements();
+  const embeds = elements.slice(0, MAX_EMBEDS).map(describe);
+  const payload: Payload<'embeds'> = { embeds, dropped: Math.max(0, elements.length - MAX_EMBEDS) };
+  const key = JSON.stringify(payload);
+  if (key !== lastEmbeds) {
+    lastEmbeds = key;
+    send('embeds', payload);
+  }
+  for (const el of elements) if (el.contentWindow) probe(el);
+}
+
+const mutations = new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.type === 'attributes' || touchesFrames(r.addedNodes) || touchesFrames(r.removedNodes)) {
+      scanSoon();
+      return;
+    }
+  }
+});
+function touchesFrames(nodes: NodeList): boolean {
+  for (const n of nodes) {
+    if (n.nodeType !== Node.ELEMENT_NODE) continue;
+    const el = n as Element;
+    if (el.localName === 'iframe' || el.localName === 'frame' || el.shadowRoot || el.querySelector('iframe, frame')) return true;
+  }
+  return false;
+}
+function watch(root: Node) {
+  if (observedRoots.has(root)) return;
+  observedRoots.add(root);
+  mutations.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: WATCHED_ATTRIBUTES });
+}
+
+// ── start ────────────────────────────────────────────────────────────────────────────────────────
+observe();
+sayHello();
+watch(document);
+scanSoon();
+document.addEventListener('DOMContentLoaded', () => {
+  observe();
+  scanSoon();
+});
+// A frame element's load means its child has a new document: re-probe it.
+document.addEventListener('load', (e) => {
+  const t = e.target as Element | null;
+  if (t && (t.localName === 'iframe' || t.localName === 'frame')) probe(t as FrameElement);
+}, true);
+window.addEventListener('load', () => {
+  observe();
+  scanSoon();
+});

@@ -1,0 +1,91 @@
+// The frame tree of a recorded page: each frame with its owner element and children in document
+// order. Total over malformed snapshots: missing parents, cycles and stale element mappings are
+// tolerated (orphans are listed at the root, flagged).
+import type { EmbedElement, FrameRecord, PageRecord } from './snapshot.ts';
+
+export interface FrameNode {
+  frame: FrameRecord;
+  /** The `<iframe>`/`<frame>` element that hosts this frame, as its parent reported it. */
+  owner: EmbedElement | null;
+  children: FrameNode[];
+  depth: number;
+  /** The recorded parent frame is missing from the record. */
+  orphan: boolean;
+}
+
+export function ownerElementOf(page: PageRecord, frame: FrameRecord): EmbedElement | null {
+  const parent = page.frames[String(frame.parentFrameId)];
+  // An element mapping is believed only when the browser's own parent link agrees with it.
+  return parent?.embeds?.find((e) => e.frameId === frame.frameId) ?? null;
+}
+
+export function buildFrameTree(page: PageRecord): FrameNode[] {
+  const frames = Object.values(page.frames);
+  const byParent = new Map<number, FrameRecord[]>();
+  for (const f of frames) {
+    const list = byParent.get(f.parentFrameId) ?? [];
+    list.push(f);
+    byParent.set(f.parentFrameId, list);
+  }
+  const placed = new Set<number>();
+  const make = (frame: FrameRecord, depth: number, orphan: boolean): FrameNode => {
+    placed.add(frame.frameId);
+    const node: FrameNode = { frame, owner: ownerElementOf(page, frame), children: [], depth, orphan };
+    const kids = (byParent.get(frame.frameId) ?? []).filter((k) => !placed.has(k.frameId));
+    const order = (k: FrameRecord) => frame.embeds?.find((e) => e.frameId === k.frameId)?.index ?? Number.MAX_SAFE_INTEGER;
+    kids.sort((a, b) => order(a) - order(b) || a.frameId - b.frameId);
+    for (const k of kids) if (!placed.has(k.frameId)) node.children.push(make(k, depth + 1, false));
+    return node;
+  };
+  const roots: FrameNode[] = [];
+  for (const top of frames.filter((f) => f.parentFrameId === -1).sort((a, b) => a.frameId - b.frameId)) {
+    if (!placed.has(top.frameId)) roots.push(make(top, 0, false));
+  }
+  // Frames whose parent is not recorded (or that sit on a cycle) still appear, flagged.
+  for (const f of frames.sort((a, b) => a.frameId - b.frameId)) {
+    if (!placed.has(f.frameId)) roots.push(make(f, 0, true));
+  }
+  return roots;
+}
+
+/** Depth-first order, the order the panel and the text report list frames in. */
+export function flattenFrameTree(roots: FrameNode[]): FrameNode[] {
+  const out: FrameNode[] = [];
+  const stack = [...roots].reverse();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return out;
+}
+
+/** A short label for a frame: its element's id or name, else nothing (the URL says the rest). */
+export function frameLabel(node: FrameNode): string | null {
+  const o = node.owner;
+  if (!o) return null;
+  if (o.id) return `${o.tag}#${o.id}`;
+  if (o.name) return `${o.tag}[name=${o.name}]`;
+  return null;
+}
+
+/** An indented plain-text rendering of the recorded tree (for terminals and bug reports). */
+export function renderFrameTreeText(page: PageRecord | null): string {
+  if (!page) return '(nothing recorded for this tab yet)\n';
+  const lines: string[] = [];
+  for (const node of flattenFrameTree(buildFrameTree(page))) {
+    const f = node.frame;
+    const parts = [`${'  '.repeat(node.depth)}[${f.frameId}]`];
+    const label = frameLabel(node);
+    if (label) parts.push(label);
+    parts.push(f.url);
+    if (f.observed) parts.push(`origin=${f.observed.origin}`);
+    if (f.response) parts.push(`HTTP ${f.response.statusCode}, ${f.response.headers.length} header lines`);
+    if (node.owner?.sandbox != null) parts.push(`sandbox="${node.owner.sandbox}"`);
+    if (f.status === 'error') parts.push(`ERROR ${f.error ?? ''}`.trim());
+    if (node.orphan) parts.push('(parent not recorded)');
+    lines.push(parts.join('  '));
+  }
+  if (page.dropped.frames > 0) lines.push(`… ${page.dropped.frames} more frames not recorded (per-page cap)`);
+  return `${lines.join('\n')}\n`;
+}

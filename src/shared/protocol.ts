@@ -1,0 +1,157 @@
+// Every message that crosses a boundary: content script → background (runtime messages) and
+// background ↔ panel (a runtime Port). One map from message name to payload, one version, and
+// runtime guards: nothing is trusted because of its type annotation.
+import type {
+  EmbedElement,
+  FrameRecord,
+  ObservedDocument,
+  PageRecord,
+  RecordedResponse,
+  TabSnapshot,
+} from './snapshot.ts';
+
+export const PROTOCOL_VERSION = 1;
+export const PANEL_PORT_NAME = 'frame-security-panel';
+
+/** Longest page-controlled string kept; longer ones are clipped with a visible marker. */
+export const MAX_TEXT = 8192;
+/** Most frame elements one document may report. */
+export const MAX_EMBEDS = 1000;
+
+// ── content script → background ─────────────────────────────────────────────────────────────────
+export type EmbedReport = Omit<EmbedElement, 'frameId' | 'mappedBy'> & { frameId: number | null };
+
+export interface ContentMessages {
+  observe: Omit<ObservedDocument, 'documentId' | 'observedAt'>;
+  embeds: { embeds: EmbedReport[]; dropped: number };
+  probe: { nonce: string };
+}
+export type ContentMessage = {
+  [K in keyof ContentMessages]: { type: K; v: number } & ContentMessages[K];
+}[keyof ContentMessages];
+
+// ── panel ↔ background ──────────────────────────────────────────────────────────────────────────
+export interface PanelToBackground {
+  hello: { tabId: number };
+}
+export interface BackgroundToPanel {
+  snapshot: { snapshot: TabSnapshot };
+  update: { tabId: number; pageId: string; upserts: FrameRecord[]; removed: number[] };
+  'version-mismatch': { expected: number };
+}
+export type PanelMessage = {
+  [K in keyof PanelToBackground]: { type: K; v: number } & PanelToBackground[K];
+}[keyof PanelToBackground];
+export type BackgroundMessage = {
+  [K in keyof BackgroundToPanel]: { type: K; v: number } & BackgroundToPanel[K];
+}[keyof BackgroundToPanel];
+
+// ── guards ──────────────────────────────────────────────────────────────────────────────────────
+type Rec = Record<string, unknown>;
+const isObj = (x: unknown): x is Rec => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown, max = MAX_TEXT * 2): x is string => typeof x === 'string' && x.length <= max;
+const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
+const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const optStr = (x: unknown) => x === undefined || isStr(x);
+const strOrNull = (x: unknown) => x === null || isStr(x);
+const boolOrNull = (x: unknown) => x === null || isBool(x);
+
+/** Clip page-controlled text so one document cannot blow up the record. */
+export function clipText(s: string, max = MAX_TEXT): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…[${s.length - max} more characters]`;
+}
+
+const NONCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const isNonce = (x: unknown): x is string => typeof x === 'string' && NONCE.test(x);
+
+function isEmbedReport(x: unknown): x is EmbedReport {
+  if (!isObj(x)) return false;
+  const c = x.credentialless;
+  return (
+    (x.tag === 'iframe' || x.tag === 'frame') &&
+    isInt(x.index) && x.index >= 0 &&
+    (x.frameId === null || (isInt(x.frameId) && x.frameId >= 0)) &&
+    (x.probe === undefined || isNonce(x.probe)) &&
+    strOrNull(x.id) && strOrNull(x.name) && strOrNull(x.src) && isBool(x.srcdoc) &&
+    strOrNull(x.sandbox) && strOrNull(x.allow) && strOrNull(x.referrerPolicy) && strOrNull(x.loading) &&
+    isObj(c) && isBool(c.attribute) && boolOrNull(c.property)
+  );
+}
+
+/** Checks a message from a content script. Anything else is dropped by the caller. */
+export function isContentMessage(x: unknown): x is ContentMessage {
+  if (!isObj(x) || x.v !== PROTOCOL_VERSION) return false;
+  switch (x.type) {
+    case 'observe':
+      return isStr(x.url) && isStr(x.origin) && isBool(x.isSecureContext) && isBool(x.crossOriginIsolated) &&
+        strOrNull(x.documentDomain) && boolOrNull(x.originAgentCluster);
+    case 'embeds':
+      return Array.isArray(x.embeds) && x.embeds.length <= MAX_EMBEDS && x.embeds.every(isEmbedReport) &&
+        isInt(x.dropped) && x.dropped >= 0;
+    case 'probe':
+      return isNonce(x.nonce);
+    default:
+      return false;
+  }
+}
+
+export function isPanelMessage(x: unknown): x is PanelMessage {
+  return isObj(x) && x.type === 'hello' && isInt(x.v) && isInt(x.tabId);
+}
+
+function isResponse(x: unknown): x is RecordedResponse {
+  return isObj(x) && isStr(x.url) && isInt(x.statusCode) && isStr(x.statusLine) && isBool(x.fromCache) &&
+    isNum(x.timeStamp) && optStr(x.ip) && (x.droppedHeaderLines === undefined || isInt(x.droppedHeaderLines)) &&
+    Array.isArray(x.headers) &&
+    x.headers.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0]) && isStr(h[1]));
+}
+
+function isObserved(x: unknown): x is ObservedDocument {
+  return isObj(x) && optStr(x.documentId) && isStr(x.url) && isStr(x.origin) && isBool(x.isSecureContext) &&
+    isBool(x.crossOriginIsolated) && strOrNull(x.documentDomain) && boolOrNull(x.originAgentCluster) &&
+    isNum(x.observedAt);
+}
+
+const FRAME_STATUS = new Set(['navigating', 'committed', 'loaded', 'error']);
+
+export function isFrameRecord(x: unknown): x is FrameRecord {
+  if (!isObj(x)) return false;
+  return isInt(x.frameId) && isInt(x.parentFrameId) && optStr(x.documentId) && optStr(x.parentDocumentId) &&
+    isStr(x.url) && optStr(x.frameType) && optStr(x.documentLifecycle) && FRAME_STATUS.has(x.status as string) &&
+    optStr(x.error) && optStr(x.transitionType) && isNum(x.updatedAt) &&
+    (x.response === undefined || isResponse(x.response)) &&
+    (x.observed === undefined || isObserved(x.observed)) &&
+    (x.embeds === undefined || (Array.isArray(x.embeds) && x.embeds.every(isEmbedElement))) &&
+    optStr(x.embedsDocumentId) && (x.droppedEmbeds === undefined || isInt(x.droppedEmbeds));
+}
+
+function isEmbedElement(x: unknown): x is EmbedElement {
+  if (!isEmbedReport(x)) return false;
+  const by = (x as Rec).mappedBy;
+  return by === null || by === 'getFrameId' || by === 'nonce' || by === 'url';
+}
+
+export function isPageRecord(x: unknown): x is PageRecord {
+  return isObj(x) && isStr(x.pageId) && isInt(x.tabId) && isStr(x.url) && isNum(x.startedAt) &&
+    (x.lifecycle === 'active' || x.lifecycle === 'prerender' || x.lifecycle === 'inactive') &&
+    isObj(x.frames) && Object.values(x.frames).every(isFrameRecord) &&
+    isObj(x.dropped) && isInt(x.dropped.frames);
+}
+
+export function isBackgroundMessage(x: unknown): x is BackgroundMessage {
+  if (!isObj(x) || !isInt(x.v)) return false;
+  switch (x.type) {
+    case 'snapshot': {
+      const s = x.snapshot;
+      return isObj(s) && isInt(s.version) && isInt(s.tabId) && (s.page === null || isPageRecord(s.page));
+    }
+    case 'update':
+      return isInt(x.tabId) && isStr(x.pageId) && Array.isArray(x.upserts) && x.upserts.every(isFrameRecord) &&
+        Array.isArray(x.removed) && x.removed.every(isInt);
+    case 'version-mismatch':
+      return isInt(x.expected);
+    default:
+      return false;
+  }
+}

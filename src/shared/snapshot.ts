@@ -1,0 +1,114 @@
+// The recorded facts about one tab: what the browser loaded and what each document said about itself.
+// Plain JSON, no verdicts. The background writes it, the core reads it, the panel and CLI show it.
+// Every verdict must be reproducible from a snapshot alone.
+
+/** Bumped whenever the shape below changes incompatibly (stored records of an older shape are dropped). */
+export const SNAPSHOT_VERSION = 1;
+
+/** One response header field line, exactly as received: name and value, in order, repeats kept. */
+export type HeaderLine = [name: string, value: string];
+
+export interface RecordedResponse {
+  url: string;
+  statusCode: number;
+  statusLine: string;
+  headers: HeaderLine[];
+  /** Lines (and their bytes) left out because the response exceeded the per-response cap. */
+  droppedHeaderLines?: number;
+  fromCache: boolean;
+  ip?: string;
+  timeStamp: number;
+}
+
+export type FrameType = 'outermost_frame' | 'sub_frame' | 'fenced_frame';
+export type DocumentLifecycle = 'prerender' | 'active' | 'cached' | 'pending_deletion';
+
+/** What a document's own content script read from the browser, in that document. */
+export interface ObservedDocument {
+  documentId?: string;
+  url: string;
+  origin: string;
+  isSecureContext: boolean;
+  crossOriginIsolated: boolean;
+  /** `document.domain`, or null where reading it threw. */
+  documentDomain: string | null;
+  /** `window.originAgentCluster`, or null where the browser does not expose it. */
+  originAgentCluster: boolean | null;
+  observedAt: number;
+}
+
+/** An `<iframe>` or `<frame>` element as the embedding document's content script saw it. */
+export interface EmbedElement {
+  tag: 'iframe' | 'frame';
+  /** Position among the document's frame elements, in document order. */
+  index: number;
+  /** The child frame this element hosts, once known. */
+  frameId: number | null;
+  /**
+   * How frameId was learned: the browser's runtime.getFrameId, the child's answer to a nonce probe, or
+   * (for a child where no content script runs, e.g. an error page) the only unmapped child at that URL.
+   */
+  mappedBy: 'getFrameId' | 'nonce' | 'url' | null;
+  /** The nonce posted to the element's window (Chromium), used to learn frameId. */
+  probe?: string;
+  id: string | null;
+  name: string | null;
+  /** Attributes exactly as written; null when absent. */
+  src: string | null;
+  srcdoc: boolean;
+  sandbox: string | null;
+  allow: string | null;
+  referrerPolicy: string | null;
+  loading: string | null;
+  credentialless: { attribute: boolean; property: boolean | null };
+}
+
+export type FrameStatus = 'navigating' | 'committed' | 'loaded' | 'error';
+
+export interface FrameRecord {
+  frameId: number;
+  /** -1 for the top frame. */
+  parentFrameId: number;
+  documentId?: string;
+  parentDocumentId?: string;
+  url: string;
+  frameType?: FrameType;
+  documentLifecycle?: DocumentLifecycle;
+  status: FrameStatus;
+  /** The browser's error for the last navigation, e.g. `net::ERR_BLOCKED_BY_RESPONSE`. */
+  error?: string;
+  transitionType?: string;
+  /** The document's own response, for documents fetched over the network. */
+  response?: RecordedResponse;
+  observed?: ObservedDocument;
+  embeds?: EmbedElement[];
+  /** The document that reported `embeds`. */
+  embedsDocumentId?: string;
+  /** Frame elements beyond the per-document cap. */
+  droppedEmbeds?: number;
+  updatedAt: number;
+}
+
+/** One top-level document and its frames. A new top-level navigation starts a new page. */
+export interface PageRecord {
+  /** The top document's documentId where the browser gives one, else a generated id. */
+  pageId: string;
+  tabId: number;
+  url: string;
+  startedAt: number;
+  lifecycle: 'active' | 'prerender' | 'inactive';
+  frames: Record<string, FrameRecord>;
+  /** What the per-page caps left out, counted so the panel can say so. */
+  dropped: { frames: number };
+}
+
+/** What the panel and the CLI receive for one tab. */
+export interface TabSnapshot {
+  version: number;
+  tabId: number;
+  page: PageRecord | null;
+}
+
+export function framesOf(page: PageRecord): FrameRecord[] {
+  return Object.values(page.frames);
+}

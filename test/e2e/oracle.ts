@@ -1,0 +1,94 @@
+// What the browser itself says inside a frame, read independently of the extension: through CDP, in
+// an isolated world of that frame, so it works even where the page's own scripts are blocked.
+import type { BrowserContext, CDPSession, Frame, Page } from '@playwright/test';
+
+export interface FrameTruth {
+  url: string;
+  origin: string;
+  isSecureContext: boolean;
+  crossOriginIsolated: boolean;
+  documentDomain: string | null;
+  originAgentCluster: boolean | null;
+}
+
+interface CdpFrameTree {
+  frame: { id: string; parentId?: string; url: string; urlFragment?: string; name?: string; unreachableUrl?: string };
+  childFrames?: CdpFrameTree[];
+}
+
+const READ = `(() => {
+  let documentDomain = null;
+  try { documentDomain = document.domain; } catch {}
+  return JSON.stringify({
+    url: location.href,
+    origin: self.origin,
+    isSecureContext: self.isSecureContext,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+    documentDomain,
+    originAgentCluster: typeof self.originAgentCluster === 'boolean' ? self.originAgentCluster : null,
+  });
+})()`;
+
+/** Sessions are cached per page or out-of-process frame. */
+const sessions = new WeakMap<Page | Frame, Promise<CDPSession>>();
+function sessionFor(context: BrowserContext, target: Page | Frame): Promise<CDPSession> {
+  let s = sessions.get(target);
+  if (!s) {
+    s = context.newCDPSession(target);
+    sessions.set(target, s);
+  }
+  return s;
+}
+
+/** Path from the top: the frame's index among its parent's children, at each level. */
+function pathOf(frame: Frame): number[] {
+  const path: number[] = [];
+  for (let f: Frame | null = frame; f?.parentFrame(); f = f.parentFrame()) {
+    path.unshift(f.parentFrame()!.childFrames().indexOf(f));
+  }
+  return path;
+}
+
+/**
+ * Reads origin, secure context and isolation inside `frame`. Returns null for a frame that shows an
+ * error page (nothing to read). In-process frames are reached through the page's session,
+ * out-of-process ones (cross-site, sandboxed) through their own.
+ */
+export async function readInFrame(context: BrowserContext, page: Page, frame: Frame): Promise<FrameTruth | null> {
+  let session: CDPSession;
+  let ownTarget = false;
+  if (frame === page.mainFrame()) {
+    session = await sessionFor(context, page);
+  } else {
+    try {
+      session = await sessionFor(context, frame);
+      ownTarget = true;
+    } catch {
+      sessions.delete(frame);
+      session = await sessionFor(context, page);
+    }
+  }
+  const { frameTree } = (await session.send('Page.getFrameTree')) as { frameTree: CdpFrameTree };
+  let node: CdpFrameTree | undefined = frameTree;
+  if (!ownTarget) {
+    const all: CdpFrameTree[] = [];
+    const walk = (n: CdpFrameTree) => {
+      all.push(n);
+      n.childFrames?.forEach(walk);
+    };
+    walk(frameTree);
+    const same = all.filter((n) => n.frame.url + (n.frame.urlFragment ?? '') === frame.url() && (n.frame.name ?? '') === frame.name());
+    if (same.length === 1) node = same[0];
+    else for (const i of pathOf(frame)) node = node?.childFrames?.[i];
+  }
+  if (!node) throw new Error(`no CDP frame for ${frame.url()}`);
+  if (node.frame.unreachableUrl || node.frame.url.startsWith('chrome-error:')) return null;
+  const { executionContextId } = (await session.send('Page.createIsolatedWorld', {
+    frameId: node.frame.id,
+    worldName: 'frame-security-oracle',
+  })) as { executionContextId: number };
+  const { result } = (await session.send('Runtime.evaluate', { expression: READ, contextId: executionContextId, returnByValue: true })) as {
+    result: { value: string };
+  };
+  return JSON.parse(result.value) as FrameTruth;
+}
