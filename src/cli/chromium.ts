@@ -1,0 +1,178 @@
+/// <reference types="chrome" />
+// Driving real Chromium with the built extension: launch, read what the extension recorded (from
+// storage.session, i.e. exactly what survives a worker restart) and what the browser itself reports.
+// Shared by `npm start`, the browser tests and (later) the audit command.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { TabRecord } from '../background/recorder.ts';
+import type { PageRecord } from '../shared/snapshot.ts';
+import { CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
+
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../extension');
+
+export interface LaunchOptions {
+  headless?: boolean;
+  args?: string[];
+  extensionDir?: string;
+  browserPath?: string;
+}
+
+export interface ChromiumWithExtension {
+  context: BrowserContext;
+  extensionId: string;
+  profileDir: string;
+  worker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function launchChromiumWithExtension(options: LaunchOptions = {}): Promise<ChromiumWithExtension> {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
+  try {
+    statSync(join(extensionDir, 'manifest.json'));
+  } catch {
+    throw new Error(`The extension is not built in ${extensionDir}: run \`npm run build\`.`);
+  }
+  // Chromium writes into $HOME even with a user-data-dir: keep all of it in a throwaway directory.
+  const home = mkdtempSync(join(tmpdir(), 'frame-security-'));
+  const profileDir = join(home, 'profile');
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: findChromium(options.browserPath),
+    headless: options.headless ?? true,
+    ignoreHTTPSErrors: true,
+    viewport: null,
+    args: [
+      ...CHROMIUM_BASE_ARGS,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      ...(options.args ?? []),
+    ],
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      XDG_DATA_HOME: join(home, '.local'),
+    },
+  });
+  const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL((await worker()).url()).host;
+  return {
+    context,
+    extensionId,
+    profileDir,
+    worker,
+    close: async () => {
+      await context.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The id of the tab showing `url`, as the extension sees it, or null. */
+export async function findTabId(worker: Worker, url: string): Promise<number | null> {
+  return worker.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((t) => t.url === u || t.pendingUrl === u)?.id ?? null;
+  }, url);
+}
+
+/** The tab's record as persisted in storage.session. */
+export async function readStoredRecord(worker: Worker, tabId: number): Promise<TabRecord | null> {
+  return worker.evaluate(async (id) => {
+    const key = `tab:${id}`;
+    const got = await chrome.storage.session.get(key);
+    return (got[key] as TabRecord | undefined) ?? null;
+  }, tabId);
+}
+
+export function activePageOf(rec: TabRecord | null): PageRecord | null {
+  return rec?.activePageId ? rec.pages[rec.activePageId] ?? null : null;
+}
+
+export interface BrowserFrame {
+  frameId: number;
+  parentFrameId: number;
+  url: string;
+  errorOccurred: boolean;
+  documentId?: string;
+}
+
+/** The browser's own frame list for the tab (webNavigation.getAllFrames). */
+export async function readBrowserFrames(worker: Worker, tabId: number): Promise<BrowserFrame[]> {
+  return worker.evaluate(async (id) => {
+    const frames = (await chrome.webNavigation.getAllFrames({ tabId: id })) ?? [];
+    return frames.map((f) => ({
+      frameId: f.frameId,
+      parentFrameId: f.parentFrameId,
+      url: f.url,
+      errorOccurred: f.errorOccurred,
+      documentId: (f as { documentId?: string }).documentId,
+    }));
+  }, tabId);
+}
+
+/** The recorded tree in the browser's terms: frameId, parent, URL, error. */
+export function shapeOfRecord(page: PageRecord | null) {
+  return Object.values(page?.frames ?? {})
+    .map((f) => ({ frameId: f.frameId, parentFrameId: f.parentFrameId, url: f.url, errorOccurred: f.status === 'error' }))
+    .sort((a, b) => a.frameId - b.frameId);
+}
+export function shapeOfBrowser(frames: BrowserFrame[]) {
+  return frames
+    .map((f) => ({ frameId: f.frameId, parentFrameId: f.parentFrameId, url: f.url, errorOccurred: f.errorOccurred }))
+    .sort((a, b) => a.frameId - b.frameId);
+}
+
+/**
+ * The record is complete when it has the browser's frames, every live document has reported what it
+ * observed, and every child frame is mapped to its element.
+ */
+export function isRecordComplete(page: PageRecord | null, frames: BrowserFrame[]): boolean {
+  if (!page) return false;
+  if (JSON.stringify(shapeOfRecord(page)) !== JSON.stringify(shapeOfBrowser(frames))) return false;
+  return Object.values(page.frames).every(
+    (f) =>
+      f.status === 'error' ||
+      (f.observed !== undefined &&
+        (f.parentFrameId === -1 || page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) === true)),
+  );
+}
+
+/** Polls until `check` returns a value (not undefined), or throws after `timeoutMs`. */
+export async function pollUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Waits until the extension's record of the tab is complete, and returns it. */
+export async function waitForCompleteRecord(worker: Worker, tabId: number, timeoutMs = 15_000): Promise<PageRecord> {
+  return pollUntil('the extension to record every frame', async () => {
+    const [rec, frames] = await Promise.all([readStoredRecord(worker, tabId), readBrowserFrames(worker, tabId)]);
+    const page = activePageOf(rec);
+    return isRecordComplete(page, frames) ? page! : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Cold start: the first navigation can beat the worker's listeners (TESTING.md). Load a page until the
+ * extension has recorded its response, then real work starts.
+ */
+export async function warmUp(browser: ChromiumWithExtension, url: string): Promise<Page> {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const worker = await browser.worker();
+  await pollUntil('the extension to start recording', async () => {
+    await page.goto(url);
+    const tabId = await findTabId(worker, url);
+    if (tabId === null) return undefined;
+    const rec = activePageOf(await readStoredRecord(worker, tabId));
+    return rec?.frames['0']?.response ? true : undefined;
+  }, 20_000, 50);
+  return page;
+}

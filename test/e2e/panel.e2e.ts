@@ -1,0 +1,135 @@
+/// <reference types="chrome" />
+// The real DevTools panel, opened headless on the zoo page: it lists every frame, follows live changes,
+// and survives the service worker being stopped (no record lost, the port reconnects).
+import { expect, test, type Frame, type Page, type Worker } from '@playwright/test';
+import { openPanel, REMOTE_DEBUGGING_ARG, type OpenPanel } from '../../src/cli/devtools.ts';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
+import type { TabRecord } from '../../src/background/recorder.ts';
+import { allFrames, launchChromium, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
+
+let server: FixtureServer;
+let browser: Launched;
+let page: Page;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  server = await startFixtureServer();
+  browser = await launchChromium(server, { args: [REMOTE_DEBUGGING_ARG] });
+  page = await warmUp(browser, server);
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function rowsOf(panel: Frame) {
+  return panel.locator('[data-testid=frame-row]').evaluateAll((rows) =>
+    rows.map((r) => ({
+      frameId: Number(r.getAttribute('data-frame-id')),
+      url: r.querySelector('[data-testid=frame-url]')?.textContent ?? '',
+      origin: r.querySelector('[data-testid=frame-origin]')?.textContent ?? '',
+      error: r.querySelector('[data-testid=frame-error]')?.textContent ?? null,
+      level: Number(r.getAttribute('aria-level')),
+    })),
+  );
+}
+
+/**
+ * Stops the extension's service worker the way the browser does when it idles, through CDP's
+ * ServiceWorker domain on an extension-origin page, and reports the worker's status changes.
+ */
+async function serviceWorkerControl(launched: Launched) {
+  const ext = await launched.context.newPage();
+  await ext.goto(`chrome-extension://${launched.extensionId}/manifest.json`);
+  const session = await launched.context.newCDPSession(ext);
+  const statuses: string[] = [];
+  session.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions) if (v.scriptURL.endsWith('/background.js')) statuses.push(v.runningStatus);
+  });
+  await session.send('ServiceWorker.enable');
+  await expect.poll(() => statuses.at(-1)).toBe('running');
+  return {
+    statuses,
+    stop: () => session.send('ServiceWorker.stopAllWorkers'),
+    close: () => ext.close(),
+  };
+}
+
+/** The tab's stored record, read in an extension page (works whether or not the worker runs). */
+async function storedPageVia(panel: Frame, tabId: number) {
+  return panel.evaluate(async (id) => {
+    const key = `tab:${id}`;
+    const rec = (await chrome.storage.session.get(key))[key] as TabRecord | undefined;
+    return rec?.activePageId ? rec.pages[rec.activePageId] ?? null : null;
+  }, tabId);
+}
+
+test('the real DevTools panel lists every frame of the zoo page, nested as in the page', async () => {
+  const url = server.url('https', 'a.test', '/zoo.html');
+  await page.goto(url);
+  const worker = await browser.worker();
+  const tabId = await tabIdOf(worker, url);
+  const record = await settledPage(worker, tabId);
+  const frames = await allFrames(worker, tabId);
+  const opened: OpenPanel = await openPanel(browser, page);
+  try {
+    const { panel } = opened;
+    await expect(panel.locator('[data-testid=frame-row]')).toHaveCount(frames.length);
+    const rows = await rowsOf(panel);
+    expect(rows.map((r) => r.frameId).sort((a, b) => a - b)).toEqual(frames.map((f) => f.frameId).sort((a, b) => a - b));
+    for (const row of rows) {
+      const rec = record.frames[String(row.frameId)]!;
+      expect(row.url).toBe(rec.url);
+      expect(row.origin).toBe(rec.observed?.origin ?? 'not observed');
+      expect(row.error).toBe(rec.status === 'error' ? rec.error : null);
+      // Nesting: the row's level is the frame's depth in the browser's tree.
+      let depth = 1;
+      for (let f = frames.find((x) => x.frameId === row.frameId)!; f.parentFrameId !== -1; f = frames.find((x) => x.frameId === f.parentFrameId)!) depth++;
+      expect(row.level).toBe(depth);
+    }
+    expect(rows.filter((r) => r.error === 'net::ERR_BLOCKED_BY_RESPONSE')).toHaveLength(1);
+    // Selecting a frame by keyboard shows its details, as text.
+    await panel.locator('[data-testid=frame-tree]').focus();
+    await opened.devtools.keyboard.press('Home');
+    await opened.devtools.keyboard.press('ArrowDown');
+    await expect(panel.locator('[data-testid=detail-url]')).toHaveText(rows[1]!.url);
+    console.log(`panel rows: ${rows.length}; browser frames: ${frames.length}`);
+  } finally {
+    await opened.disconnect();
+  }
+});
+
+test('stopping the service worker loses no record and the open panel reconnects and stays live', async () => {
+  const url = server.url('https', 'a.test', '/dynamic.html');
+  await page.goto(url);
+  const worker: Worker = await browser.worker();
+  const tabId = await tabIdOf(worker, url);
+  const before = await settledPage(worker, tabId);
+  const opened = await openPanel(browser, page);
+  const sw = await serviceWorkerControl(browser);
+  try {
+    const { panel } = opened;
+    await expect(panel.locator('[data-testid=frame-row]')).toHaveCount(2);
+
+    const seen = sw.statuses.length;
+    await sw.stop();
+    // The worker stops; the panel's port drops; the panel reconnects, which starts a new worker.
+    await expect.poll(() => sw.statuses.slice(seen)).toContain('stopped');
+    await expect.poll(() => sw.statuses.slice(sw.statuses.indexOf('stopped', seen)).at(-1)).toBe('running');
+    // Nothing was lost: the record the new worker serves is the one from before the stop.
+    await expect(panel.locator('[data-testid=frame-row]')).toHaveCount(2);
+    expect((await storedPageVia(panel, tabId))?.frames).toEqual(before.frames);
+
+    // And the panel is live again: a frame added now shows up in it.
+    await page.evaluate(`window.addFrame('late', ${JSON.stringify(server.url('https', 'b.test', '/frames/plain.html?f=late'))})`);
+    await expect(panel.locator('[data-testid=frame-label]', { hasText: 'iframe#late' })).toHaveCount(1);
+    await expect(panel.locator('[data-testid=frame-row]')).toHaveCount(3);
+    await expect(panel.locator('[data-testid=connection]')).toHaveCount(0);
+    console.log(`service worker statuses: ${sw.statuses.join(' → ')}`);
+  } finally {
+    await sw.close();
+    await opened.disconnect();
+  }
+});
