@@ -15,7 +15,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   server = await startFixtureServer();
-  browser = await launchChromium(server, { args: [REMOTE_DEBUGGING_ARG] });
+  browser = await launchChromium(server, { args: [REMOTE_DEBUGGING_ARG, '--window-size=1280,800'] });
   page = await warmUp(browser, server);
 });
 
@@ -95,6 +95,12 @@ test('the real DevTools panel lists every frame of the zoo page, nested as in th
     await opened.devtools.keyboard.press('Home');
     await opened.devtools.keyboard.press('ArrowDown');
     await expect(panel.locator('[data-testid=detail-url]')).toHaveText(rows[1]!.url);
+    // A sandboxed frame, selected with the mouse, for the README's screenshot of the real panel.
+    await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#sandbox-scripts' }).first().click();
+    await expect(panel.locator('[data-testid=detail-sandbox]')).toHaveText('allow-scripts');
+    const box = (await (await panel.frameElement()).boundingBox())!;
+    const size = opened.devtools.viewportSize() ?? (await opened.devtools.evaluate(() => ({ width: innerWidth, height: innerHeight })));
+    await opened.devtools.screenshot({ path: 'docs/panel-chromium.png', clip: { x: box.x, y: 0, width: box.width, height: size.height } });
     console.log(`panel rows: ${rows.length}; browser frames: ${frames.length}`);
   } finally {
     await opened.disconnect();

@@ -170,6 +170,9 @@ test('frames added and removed by script come and go in the record', async () =>
   let rec = await settledPage(worker, id);
   expect(Object.values(rec.frames).some((f) => f.url.endsWith('f=added'))).toBe(true);
   expect(recordedFrameFor('added', rec)?.frame?.observed?.origin).toBe(server.origin('https', 'b.test'));
+  // An attribute changed after load is re-reported on the element (it applies at the next navigation).
+  await page.evaluate(`document.getElementById('added').setAttribute('sandbox', 'allow-forms')`);
+  await expect.poll(async () => recordedFrameFor('added', await settledPage(worker, id))?.element.sandbox).toBe('allow-forms');
   await page.evaluate(`window.removeFrame('added')`);
   await expect.poll(async () => shapeOfRecord((await settledPage(worker, id))).length).toBe(2);
   rec = await settledPage(worker, id);
