@@ -20,6 +20,8 @@ export const LIMITS = {
   /** Pages kept besides the active one (back/forward cache candidates, prerenders). */
   otherPages: 3,
   probeClaims: 4000,
+  /** Ids of left-out frames remembered so that each is counted once. */
+  droppedFrameIds: 10000,
   pendingResponses: 200,
 };
 
@@ -167,8 +169,13 @@ function upsertFrame(page: PageRecord, frameId: number, parentFrameId: number, u
   let f = page.frames[key];
   if (!f) {
     if (Object.keys(page.frames).length >= LIMITS.framesPerPage) {
-      page.dropped.frames += 1;
-      d.dirty = true;
+      // Count each left-out frame once, however many events mention it.
+      const ids = (page.dropped.frameIds ??= []);
+      if (!ids.includes(frameId)) {
+        if (ids.length < LIMITS.droppedFrameIds) ids.push(frameId);
+        page.dropped.frames += 1;
+        d.dirty = true;
+      }
       return null;
     }
     f = { frameId, parentFrameId, url: clipText(url), status: 'navigating', updatedAt: at };
@@ -210,6 +217,15 @@ function removeDescendants(page: PageRecord, frameId: number, keepParentDocument
   }
 }
 
+/** A frame got a new document: what was recorded about the old one no longer applies. */
+function forgetDocument(f: FrameRecord, newDocumentId: string | undefined) {
+  delete f.embeds;
+  delete f.embedsDocumentId;
+  delete f.droppedEmbeds;
+  delete f.response;
+  if (f.observed && (newDocumentId === undefined || f.observed.documentId !== newDocumentId)) delete f.observed;
+}
+
 function takePending(tab: TabRecord, frameId: number, url: string): RecordedResponse | undefined {
   const key = String(frameId);
   const r = tab.pending[key];
@@ -237,8 +253,16 @@ export function headersToLines(headers: HeadersEvent['responseHeaders']): { line
       dropped += 1;
       continue;
     }
-    const value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue.slice(0, LIMITS.headerValueChars)) : '');
-    lines.push([clipText(h.name, 256), clipText(value, LIMITS.headerValueChars)]);
+    let value: string;
+    if (h.value !== undefined) {
+      value = clipText(h.value, LIMITS.headerValueChars);
+    } else {
+      const bytes = h.binaryValue ?? [];
+      const extra = bytes.length - LIMITS.headerValueChars;
+      value = String.fromCharCode(...bytes.slice(0, LIMITS.headerValueChars));
+      if (extra > 0) value += `…[${extra} more characters]`;
+    }
+    lines.push([clipText(h.name, 256), value]);
   }
   return { lines, dropped };
 }
@@ -257,6 +281,18 @@ export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
   };
   if (dropped > 0) response.droppedHeaderLines = dropped;
   if (e.ip !== undefined) response.ip = e.ip;
+  // Firefox may deliver a document's headers after its commit: attach them to that document directly.
+  const page = activePage(tab);
+  const late = page?.frames[String(e.frameId)];
+  if (
+    page && late && late.response === undefined && late.pendingNavigation === undefined && late.status !== 'navigating' &&
+    (e.type === 'main_frame') === (late.parentFrameId === -1) &&
+    withoutFragment(late.url) === withoutFragment(response.url)
+  ) {
+    late.response = response;
+    touch(page, late, e.timeStamp, d);
+    return;
+  }
   const keys = Object.keys(tab.pending);
   if (keys.length >= LIMITS.pendingResponses && !(String(e.frameId) in tab.pending)) delete tab.pending[keys[0]!];
   tab.pending[String(e.frameId)] = response;
@@ -265,21 +301,35 @@ export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
 
 // ── webNavigation ────────────────────────────────────────────────────────────────────────────────
 export function onBeforeNavigate(tab: TabRecord, e: BeforeNavigateEvent, d: Delta) {
-  if (isTopLevel(e)) return; // a top-level navigation becomes a page only when it commits or fails
+  if (isTopLevel(e)) {
+    // A top-level navigation becomes a page only when it commits or fails; until then the current
+    // page's top frame notes that a navigation is under way.
+    const page = activePage(tab);
+    const top = page && Object.values(page.frames).find((f) => f.frameId === e.frameId && f.parentFrameId === -1);
+    if (page && top && e.documentLifecycle !== 'prerender') {
+      top.pendingNavigation = clipText(e.url);
+      touch(page, top, e.timeStamp, d);
+    }
+    return;
+  }
   const page = pageFor(tab, e);
   if (!page) return;
   const f = upsertFrame(page, e.frameId, e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
+  f.pendingNavigation = clipText(e.url);
   if (f.status === 'navigating' || f.status === 'error') f.url = clipText(e.url);
   if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
   if (e.frameType !== undefined) f.frameType = e.frameType;
 }
 
 export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
+  if (absorbErrorPageCommit(tab, e, d)) return;
   let page: PageRecord | null;
   if (isTopLevel(e)) {
     const prerender = e.documentLifecycle === 'prerender';
     const known = e.documentId !== undefined ? tab.pages[e.documentId] : undefined;
+    // A cached or unloading document that no page knows is not a new page.
+    if (!known && (e.documentLifecycle === 'cached' || e.documentLifecycle === 'pending_deletion')) return;
     if (known) {
       page = known;
       if (!prerender) setActive(tab, known.pageId, d);
@@ -296,17 +346,14 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   const newDocument = e.documentId === undefined || f.documentId !== e.documentId;
   if (newDocument) {
     removeDescendants(page, f.frameId, e.documentId, d);
-    delete f.embeds;
-    delete f.embedsDocumentId;
-    delete f.droppedEmbeds;
-    if (f.observed && (e.documentId === undefined || f.observed.documentId !== e.documentId)) delete f.observed;
+    forgetDocument(f, e.documentId);
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
-    else delete f.response;
   }
   f.url = clipText(e.url);
   f.status = 'committed';
   delete f.error;
+  delete f.pendingNavigation;
   if (e.documentId !== undefined) f.documentId = e.documentId;
   if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
   if (e.documentLifecycle !== undefined) f.documentLifecycle = e.documentLifecycle;
@@ -315,12 +362,37 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   adoptEarlyObservation(tab, f);
 }
 
+/**
+ * Firefox commits its error page (onErrorOccurred, then onCommitted at the same URL, with no
+ * onBeforeNavigate between): that commit is the failed navigation's error page, not a new document
+ * that loaded. Chromium reports no commit for error pages; a real new navigation always starts with
+ * onBeforeNavigate, which sets pendingNavigation.
+ */
+function absorbErrorPageCommit(tab: TabRecord, e: CommittedEvent, d: Delta): boolean {
+  const page = isTopLevel(e) ? activePage(tab) : pageFor(tab, e);
+  const f = page?.frames[String(e.frameId)];
+  if (!page || !f || f.status !== 'error' || f.pendingNavigation !== undefined || isAbort(f.error)) return false;
+  if (withoutFragment(f.url) !== withoutFragment(clipText(e.url))) return false;
+  if (e.documentId !== undefined) f.documentId = e.documentId;
+  touch(page, f, e.timeStamp, d);
+  return true;
+}
+
+/** A navigation that was cancelled (by a new one, a download, a 204, a removed frame). */
+const ABORT_ERRORS = new Set([
+  'net::ERR_ABORTED',
+  'NS_BINDING_ABORTED',
+  'Error code 2152398850', // Firefox: NS_BINDING_ABORTED (0x804B0002)
+  'Error code 2147500036', // Firefox: NS_ERROR_ABORT (0x80004004)
+]);
+const isAbort = (error: string | undefined) => error !== undefined && ABORT_ERRORS.has(error);
+
 export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
-  const aborted = e.error === 'net::ERR_ABORTED' || e.error === 'NS_BINDING_ABORTED';
+  const aborted = isAbort(e.error);
   let page: PageRecord | null;
   if (isTopLevel(e)) {
     // A cancelled top-level navigation (a new one, a download, a 204) leaves the current page as it is.
-    if (aborted) return;
+    if (aborted || e.documentLifecycle === 'cached' || e.documentLifecycle === 'pending_deletion') return;
     page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, e.documentLifecycle === 'prerender' ? 'prerender' : 'active', d);
   } else {
     page = pageFor(tab, e);
@@ -330,6 +402,7 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   if (!f) return;
   f.status = 'error';
   f.error = clipText(e.error, 256);
+  delete f.pendingNavigation;
   if (!aborted || f.documentId === undefined) {
     // The error page replaced the document: its children, observations and elements are gone.
     removeDescendants(page, f.frameId, undefined, d);
@@ -419,6 +492,11 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     if (existing && existing.updatedAt >= since) continue; // our record is newer than the list
     const f = upsertFrame(page, entry.frameId, entry.parentFrameId, entry.url, now, d);
     if (!f) continue;
+    if (existing) {
+      // The frame has another document than the one we recorded (its events were missed).
+      removeDescendants(page, f.frameId, entry.documentId, d);
+      forgetDocument(f, entry.documentId);
+    }
     f.parentFrameId = entry.parentFrameId;
     f.url = clipText(entry.url);
     f.status = entry.errorOccurred ? 'error' : 'committed';

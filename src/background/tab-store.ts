@@ -129,6 +129,10 @@ export class TabStore {
         // Quota or a closed context: keep the records in memory and try again with the next change.
         console.error('Frame Security: could not write storage.session', err);
         for (const key of Object.keys(items)) this.dirty.add(Number(key.slice(KEY_PREFIX.length)));
+        for (const key of removed) {
+          const id = Number(key.slice(KEY_PREFIX.length));
+          if (!this.tabs.has(id)) this.deleted.add(id);
+        }
       }
     });
     return this.flushing;

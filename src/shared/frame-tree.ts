@@ -69,6 +69,15 @@ export function frameLabel(node: FrameNode): string | null {
   return null;
 }
 
+/**
+ * Page-controlled text made safe for a terminal or a bug report: control characters (newlines, escape
+ * sequences) are shown as \xNN instead of acting, so a page cannot fake lines of the report.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** An indented plain-text rendering of the recorded tree (for terminals and bug reports). */
 export function renderFrameTreeText(page: PageRecord | null): string {
   if (!page) return '(nothing recorded for this tab yet)\n';
@@ -77,12 +86,12 @@ export function renderFrameTreeText(page: PageRecord | null): string {
     const f = node.frame;
     const parts = [`${'  '.repeat(node.depth)}[${f.frameId}]`];
     const label = frameLabel(node);
-    if (label) parts.push(label);
-    parts.push(f.url);
-    if (f.observed) parts.push(`origin=${f.observed.origin}`);
+    if (label) parts.push(printable(label));
+    parts.push(printable(f.url));
+    if (f.observed) parts.push(`origin=${printable(f.observed.origin)}`);
     if (f.response) parts.push(`HTTP ${f.response.statusCode}, ${f.response.headers.length} header lines`);
-    if (node.owner?.sandbox != null) parts.push(`sandbox="${node.owner.sandbox}"`);
-    if (f.status === 'error') parts.push(`ERROR ${f.error ?? ''}`.trim());
+    if (node.owner?.sandbox != null) parts.push(`sandbox="${printable(node.owner.sandbox)}"`);
+    if (f.status === 'error') parts.push(`ERROR ${printable(f.error ?? '')}`.trim());
     if (node.orphan) parts.push('(parent not recorded)');
     lines.push(parts.join('  '));
   }

@@ -114,12 +114,15 @@ function isObserved(x: unknown): x is ObservedDocument {
 }
 
 const FRAME_STATUS = new Set(['navigating', 'committed', 'loaded', 'error']);
+const FRAME_TYPES = new Set(['outermost_frame', 'sub_frame', 'fenced_frame']);
+const LIFECYCLES = new Set(['prerender', 'active', 'cached', 'pending_deletion']);
+const optOneOf = (x: unknown, allowed: Set<string>) => x === undefined || (typeof x === 'string' && allowed.has(x));
 
 export function isFrameRecord(x: unknown): x is FrameRecord {
   if (!isObj(x)) return false;
   return isInt(x.frameId) && isInt(x.parentFrameId) && optStr(x.documentId) && optStr(x.parentDocumentId) &&
-    isStr(x.url) && optStr(x.frameType) && optStr(x.documentLifecycle) && FRAME_STATUS.has(x.status as string) &&
-    optStr(x.error) && optStr(x.transitionType) && isNum(x.updatedAt) &&
+    isStr(x.url) && optOneOf(x.frameType, FRAME_TYPES) && optOneOf(x.documentLifecycle, LIFECYCLES) && FRAME_STATUS.has(x.status as string) &&
+    optStr(x.error) && optStr(x.pendingNavigation) && optStr(x.transitionType) && isNum(x.updatedAt) &&
     (x.response === undefined || isResponse(x.response)) &&
     (x.observed === undefined || isObserved(x.observed)) &&
     (x.embeds === undefined || (Array.isArray(x.embeds) && x.embeds.every(isEmbedElement))) &&
@@ -136,7 +139,8 @@ export function isPageRecord(x: unknown): x is PageRecord {
   return isObj(x) && isStr(x.pageId) && isInt(x.tabId) && isStr(x.url) && isNum(x.startedAt) &&
     (x.lifecycle === 'active' || x.lifecycle === 'prerender' || x.lifecycle === 'inactive') &&
     isObj(x.frames) && Object.values(x.frames).every(isFrameRecord) &&
-    isObj(x.dropped) && isInt(x.dropped.frames);
+    isObj(x.dropped) && isInt(x.dropped.frames) &&
+    (x.dropped.frameIds === undefined || (Array.isArray(x.dropped.frameIds) && x.dropped.frameIds.every(isInt)));
 }
 
 export function isBackgroundMessage(x: unknown): x is BackgroundMessage {

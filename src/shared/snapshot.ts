@@ -75,6 +75,8 @@ export interface FrameRecord {
   frameType?: FrameType;
   documentLifecycle?: DocumentLifecycle;
   status: FrameStatus;
+  /** A navigation of this frame has started and not yet committed or failed: its URL. */
+  pendingNavigation?: string;
   /** The browser's error for the last navigation, e.g. `net::ERR_BLOCKED_BY_RESPONSE`. */
   error?: string;
   transitionType?: string;
@@ -99,7 +101,7 @@ export interface PageRecord {
   lifecycle: 'active' | 'prerender' | 'inactive';
   frames: Record<string, FrameRecord>;
   /** What the per-page caps left out, counted so the panel can say so. */
-  dropped: { frames: number };
+  dropped: { frames: number; frameIds?: number[] };
 }
 
 /** What the panel and the CLI receive for one tab. */

@@ -1,0 +1,188 @@
+// The runtime guards at every boundary: what they accept and, row by row, what they reject.
+import { describe, expect, test } from 'vitest';
+import {
+  MAX_EMBEDS,
+  MAX_TEXT,
+  PROTOCOL_VERSION,
+  isBackgroundMessage,
+  isContentMessage,
+  isFrameRecord,
+  isNonce,
+  isPanelMessage,
+  type EmbedReport,
+} from '../../src/shared/protocol.ts';
+import type { EmbedElement, FrameRecord, PageRecord } from '../../src/shared/snapshot.ts';
+
+const NONCE = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const LONG = 'x'.repeat(MAX_TEXT * 2 + 1);
+const AT_LIMIT = 'x'.repeat(MAX_TEXT * 2);
+
+const observe = (over: Record<string, unknown> = {}) => ({
+  type: 'observe', v: PROTOCOL_VERSION, url: 'https://a.test/', origin: 'https://a.test', isSecureContext: true,
+  crossOriginIsolated: false, documentDomain: 'a.test', originAgentCluster: null, ...over,
+});
+const report = (over: Record<string, unknown> = {}): EmbedReport => ({
+  tag: 'iframe', index: 0, frameId: null, id: null, name: null, src: 'https://b.test/', srcdoc: false,
+  sandbox: 'allow-scripts', allow: null, referrerPolicy: null, loading: 'lazy',
+  credentialless: { attribute: false, property: null }, ...over,
+} as EmbedReport);
+const embeds = (over: Record<string, unknown> = {}) => ({ type: 'embeds', v: PROTOCOL_VERSION, embeds: [report()], dropped: 0, ...over });
+const probe = (nonce: unknown) => ({ type: 'probe', v: PROTOCOL_VERSION, nonce });
+
+describe('isContentMessage', () => {
+  test.each([
+    ['observe', observe()],
+    ['observe where document.domain threw and originAgentCluster is known', observe({ documentDomain: null, originAgentCluster: true })],
+    ['observe with a url of exactly MAX_TEXT*2 characters', observe({ url: AT_LIMIT })],
+    ['embeds with no elements', embeds({ embeds: [] })],
+    ['embeds with getFrameId, probe and frame elements', embeds({ embeds: [report({ frameId: 3 }), report({ index: 1, tag: 'frame', probe: NONCE, credentialless: { attribute: true, property: true } })], dropped: 4 })],
+    ['embeds with exactly MAX_EMBEDS elements', embeds({ embeds: Array.from({ length: MAX_EMBEDS }, (_, index) => report({ index })) })],
+    ['probe', probe(NONCE)],
+  ])('accepts %s', (_, msg) => {
+    expect(isContentMessage(msg)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['a wrong version', observe({ v: PROTOCOL_VERSION + 1 })],
+    ['a version given as a string', observe({ v: String(PROTOCOL_VERSION) })],
+    ['no version', (({ v: _v, ...rest }) => rest)(observe())],
+    ['an unknown type', observe({ type: 'hello' })],
+    ['null', null],
+    ['an array', [observe()]],
+    ['a string', 'observe'],
+    ['observe with a numeric url', observe({ url: 42 })],
+    ['observe with isSecureContext as a string', observe({ isSecureContext: 'true' })],
+    ['observe without documentDomain', (({ documentDomain: _d, ...rest }) => rest)(observe())],
+    ['observe with originAgentCluster as a number', observe({ originAgentCluster: 1 })],
+    ['observe with a url longer than MAX_TEXT*2', observe({ url: LONG })],
+    ['observe with an origin longer than MAX_TEXT*2', observe({ origin: LONG })],
+    ['embeds with a src longer than MAX_TEXT*2', embeds({ embeds: [report({ src: LONG })] })],
+    ['embeds with a sandbox longer than MAX_TEXT*2', embeds({ embeds: [report({ sandbox: LONG })] })],
+    ['embeds with more than MAX_EMBEDS elements', embeds({ embeds: Array.from({ length: MAX_EMBEDS + 1 }, (_, index) => report({ index })) })],
+    ['embeds that is not an array', embeds({ embeds: { 0: report() } })],
+    ['embeds with a negative dropped count', embeds({ dropped: -1 })],
+    ['embeds with a fractional dropped count', embeds({ dropped: 1.5 })],
+    ['an element of another tag', embeds({ embeds: [report({ tag: 'object' })] })],
+    ['an element with a negative index', embeds({ embeds: [report({ index: -1 })] })],
+    ['an element with a negative frameId', embeds({ embeds: [report({ frameId: -1 })] })],
+    ['an element with a string frameId', embeds({ embeds: [report({ frameId: '3' })] })],
+    ['an element with srcdoc as a string', embeds({ embeds: [report({ srcdoc: 'yes' })] })],
+    ['an element without credentialless', embeds({ embeds: [report({ credentialless: undefined })] })],
+    ['an element with a malformed probe nonce', embeds({ embeds: [report({ probe: 'not-a-nonce' })] })],
+    ['probe with an uppercase nonce', probe(NONCE.toUpperCase())],
+    ['probe with a nonce missing a group', probe('0f8fad5b-d9cb-469f-a165')],
+    ['probe with a nonce with trailing text', probe(`${NONCE}x`)],
+    ['probe with a nonce with a newline', probe(`${NONCE}\n`)],
+    ['probe with a numeric nonce', probe(12345)],
+    ['probe without a nonce', { type: 'probe', v: PROTOCOL_VERSION }],
+  ])('rejects %s', (_, msg) => {
+    expect(isContentMessage(msg)).toBe(false);
+  });
+
+  test('isNonce accepts exactly the lowercase UUID form crypto.randomUUID produces', () => {
+    expect(isNonce(NONCE)).toBe(true);
+    expect(isNonce(' ' + NONCE)).toBe(false);
+    expect(isNonce('g'.repeat(8) + NONCE.slice(8))).toBe(false);
+  });
+});
+
+// ── background → panel ───────────────────────────────────────────────────────────────────────────
+const element = (over: Partial<EmbedElement> = {}): EmbedElement => ({ ...report({ frameId: 1 }), mappedBy: 'getFrameId', ...over });
+const frame = (over: Record<string, unknown> = {}): FrameRecord => ({
+  frameId: 0, parentFrameId: -1, documentId: 'A', url: 'https://a.test/', frameType: 'outermost_frame',
+  documentLifecycle: 'active', status: 'loaded', transitionType: 'typed',
+  response: {
+    url: 'https://a.test/', statusCode: 200, statusLine: 'HTTP/1.1 200 OK',
+    headers: [['Content-Type', 'text/html'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']],
+    droppedHeaderLines: 3, fromCache: false, ip: '127.0.0.1', timeStamp: 1.5,
+  },
+  observed: {
+    documentId: 'A', url: 'https://a.test/', origin: 'https://a.test', isSecureContext: true, crossOriginIsolated: false,
+    documentDomain: 'a.test', originAgentCluster: null, observedAt: 2,
+  },
+  embeds: [element()], embedsDocumentId: 'A', droppedEmbeds: 0, updatedAt: 3,
+  ...over,
+} as FrameRecord);
+const page = (over: Record<string, unknown> = {}): PageRecord => ({
+  pageId: 'A', tabId: 7, url: 'https://a.test/', startedAt: 1, lifecycle: 'active',
+  frames: { 0: frame(), 1: frame({ frameId: 1, parentFrameId: 0, documentId: 'S1', embeds: undefined, response: undefined, observed: undefined, status: 'error', error: 'net::ERR_BLOCKED_BY_RESPONSE' }) },
+  dropped: { frames: 0 },
+  ...over,
+} as PageRecord);
+const snapshot = (p: unknown) => ({ type: 'snapshot', v: PROTOCOL_VERSION, snapshot: { version: 1, tabId: 7, page: p } });
+const update = (over: Record<string, unknown> = {}) => ({ type: 'update', v: PROTOCOL_VERSION, tabId: 7, pageId: 'A', upserts: [frame()], removed: [2, 3], ...over });
+
+describe('isFrameRecord', () => {
+  test.each([
+    ['a full record', frame()],
+    ['a minimal record', { frameId: 4, parentFrameId: 0, url: 'about:blank', status: 'navigating', updatedAt: 0 }],
+    ['an element not mapped yet', frame({ embeds: [element({ frameId: null, mappedBy: null })] })],
+    ['an element mapped by URL', frame({ embeds: [element({ mappedBy: 'url' })] })],
+  ])('accepts %s', (_, x) => {
+    expect(isFrameRecord(x)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['a fractional frameId', frame({ frameId: 1.5 })],
+    ['an unknown status', frame({ status: 'done' })],
+    ['no updatedAt', (({ updatedAt: _u, ...rest }) => rest)(frame())],
+    ['a NaN updatedAt', frame({ updatedAt: Number.NaN })],
+    ['a url longer than MAX_TEXT*2', frame({ url: LONG })],
+    ['a header line with three parts', frame({ response: { ...frame().response, headers: [['a', 'b', 'c']] } })],
+    ['a header line as an object', frame({ response: { ...frame().response, headers: [{ name: 'a', value: 'b' }] } })],
+    ['a header value longer than MAX_TEXT*2', frame({ response: { ...frame().response, headers: [['a', LONG]] } })],
+    ['a response without statusCode', frame({ response: { ...frame().response, statusCode: undefined } })],
+    ['an observation without observedAt', frame({ observed: { ...frame().observed, observedAt: undefined } })],
+    ['an element without mappedBy', frame({ embeds: [(({ mappedBy: _m, ...rest }) => rest)(element())] })],
+    ['an element mapped by an unknown method', frame({ embeds: [element({ mappedBy: 'guess' as never })] })],
+    ['a frameType outside FrameType', frame({ frameType: 'popup' })],
+    ['a documentLifecycle outside DocumentLifecycle', frame({ documentLifecycle: 'zombie' })],
+  ])('rejects %s', (_, x) => {
+    expect(isFrameRecord(x)).toBe(false);
+  });
+});
+
+describe('isBackgroundMessage', () => {
+  test.each([
+    ['a snapshot of a tab with nothing recorded', snapshot(null)],
+    ['a snapshot with a page', snapshot(page())],
+    ['an update', update()],
+    ['an update with nothing in it', update({ upserts: [], removed: [] })],
+    ['a version mismatch', { type: 'version-mismatch', v: PROTOCOL_VERSION, expected: PROTOCOL_VERSION }],
+  ])('accepts %s', (_, msg) => {
+    expect(isBackgroundMessage(msg)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['no version', (({ v: _v, ...rest }) => rest)(snapshot(null))],
+    ['an unknown type', { type: 'reload', v: PROTOCOL_VERSION }],
+    ['a snapshot without its snapshot', { type: 'snapshot', v: PROTOCOL_VERSION }],
+    ['a snapshot without a tabId', { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: { version: 1, page: null } }],
+    ['a snapshot whose page has frames as an array', snapshot(page({ frames: [frame()] }))],
+    ['a snapshot whose page has an unknown lifecycle', snapshot(page({ lifecycle: 'frozen' }))],
+    ['a snapshot whose page has no dropped count', snapshot(page({ dropped: {} }))],
+    ['a snapshot whose page holds a malformed frame', snapshot(page({ frames: { 0: frame({ status: 'bogus' }) } }))],
+    ['an update with a malformed upsert', update({ upserts: [frame({ url: 5 })] })],
+    ['an update with string frame ids removed', update({ removed: ['2'] })],
+    ['an update without a pageId', update({ pageId: undefined })],
+    ['a version mismatch without the expected version', { type: 'version-mismatch', v: PROTOCOL_VERSION }],
+  ])('rejects %s', (_, msg) => {
+    expect(isBackgroundMessage(msg)).toBe(false);
+  });
+});
+
+describe('isPanelMessage', () => {
+  test.each<[string, unknown, boolean]>([
+    ['hello', { type: 'hello', v: PROTOCOL_VERSION, tabId: 7 }, true],
+    // Any version passes the guard so that the background can answer with version-mismatch.
+    ['hello from a panel of another protocol version', { type: 'hello', v: PROTOCOL_VERSION + 1, tabId: 7 }, true],
+    ['hello without a tabId', { type: 'hello', v: PROTOCOL_VERSION }, false],
+    ['hello with a string tabId', { type: 'hello', v: PROTOCOL_VERSION, tabId: '7' }, false],
+    ['hello without a version', { type: 'hello', tabId: 7 }, false],
+    ['another type', { type: 'snapshot', v: PROTOCOL_VERSION, tabId: 7 }, false],
+    ['null', null, false],
+  ])('%s', (_, msg, ok) => {
+    expect(isPanelMessage(msg)).toBe(ok);
+  });
+});
