@@ -127,7 +127,7 @@ export function shapeOfBrowser(frames: BrowserFrame[]) {
 
 /**
  * The record is complete when it has the browser's frames, every live document has reported what it
- * observed, and every child frame is mapped to its element.
+ * observed and its frame elements, and every child frame is mapped to its element.
  */
 export function isRecordComplete(page: PageRecord | null, frames: BrowserFrame[]): boolean {
   if (!page) return false;
@@ -135,7 +135,7 @@ export function isRecordComplete(page: PageRecord | null, frames: BrowserFrame[]
   return Object.values(page.frames).every(
     (f) =>
       f.status === 'error' ||
-      (f.observed !== undefined &&
+      (f.observed !== undefined && f.embeds !== undefined &&
         (f.parentFrameId === -1 || page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) === true)),
   );
 }
