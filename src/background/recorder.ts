@@ -473,7 +473,10 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
   if (!page) return;
   const present = new Set(active.map((f) => f.frameId));
   for (const f of Object.values(page.frames)) {
-    if (!present.has(f.frameId) && f.updatedAt < since) {
+    // The list omits frames that have not committed yet, and (Chromium) blob: frames: those stay while
+    // their parent does; a removed blob: frame goes when its parent's elements no longer host it.
+    const keep = f.status === 'navigating' || (hiddenFromFrameList(f) && (present.has(f.parentFrameId) || page.frames[String(f.parentFrameId)] !== undefined));
+    if (!keep && !present.has(f.frameId) && f.updatedAt < since) {
       delete page.frames[String(f.frameId)];
       d.removed.add(f.frameId);
       d.upserted.delete(f.frameId);
@@ -537,6 +540,13 @@ export function onObserve(tab: TabRecord, s: Sender, msg: ContentMessages['obser
     if (keys.length >= LIMITS.framesPerPage) delete tab.early[keys[0]!];
     tab.early[String(s.frameId)] = { frameId: s.frameId, ...(s.documentId !== undefined ? { documentId: s.documentId } : {}), observed };
     d.dirty = true;
+    // A frame the browser's navigation events do not report (e.g. a blob: document) but whose element
+    // its parent already mapped: record it from what its own content script says.
+    for (const page of Object.values(tab.pages)) {
+      for (const parent of Object.values(page.frames)) {
+        if (parent.embeds?.some((e) => e.frameId === s.frameId)) return adoptUnlistedChild(tab, page, parent, s.frameId, at, d);
+      }
+    }
     return false;
   }
   hit.frame.observed = observed;
@@ -572,8 +582,54 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
   frame.droppedEmbeds = msg.dropped;
   if (s.documentId !== undefined) frame.embedsDocumentId = s.documentId;
   mapSilentChildrenByUrl(page, frame);
+  for (const e of frame.embeds) if (e.frameId !== null) adoptUnlistedChild(tab, page, frame, e.frameId, at, d);
+  // A child the browser's frame list hides goes when every element of its parent hosts another frame.
+  if (frame.embeds.every((e) => e.frameId !== null)) {
+    for (const child of Object.values(page.frames)) {
+      if (child.parentFrameId === frame.frameId && hiddenFromFrameList(child) && !frame.embeds.some((e) => e.frameId === child.frameId)) {
+        removeFrame(page, child.frameId, d);
+      }
+    }
+  }
   touch(page, frame, at, d);
   return true;
+}
+
+/**
+ * Frames webNavigation.getAllFrames does not list: Chromium omits blob: documents (though it reports
+ * their navigation events), and frames known only from their observer were never reported at all.
+ */
+export function hiddenFromFrameList(f: FrameRecord): boolean {
+  return f.knownFrom === 'observer' || f.url.startsWith('blob:');
+}
+
+/**
+ * Records a child frame that the browser's navigation events never reported (Chromium reports no
+ * blob: frames to extensions) from its content script's observation, under the parent whose element
+ * it answered. Returns whether the frame is now recorded.
+ */
+function adoptUnlistedChild(tab: TabRecord, page: PageRecord, parent: FrameRecord, childId: number, at: number, d: Delta): boolean {
+  if (page.frames[String(childId)]) return true;
+  const early = tab.early[String(childId)];
+  if (!early?.observed) return false;
+  const f = upsertFrame(page, childId, parent.frameId, early.observed.url, at, d);
+  if (!f) return false;
+  f.status = 'committed';
+  f.knownFrom = 'observer';
+  if (early.documentId !== undefined) f.documentId = early.documentId;
+  if (parent.documentId !== undefined) f.parentDocumentId = parent.documentId;
+  adoptEarlyObservation(tab, f);
+  return true;
+}
+
+function removeFrame(page: PageRecord, frameId: number, d: Delta) {
+  removeDescendants(page, frameId, undefined, d);
+  delete page.frames[String(frameId)];
+  if (page.lifecycle === 'active') {
+    d.removed.add(frameId);
+    d.upserted.delete(frameId);
+  }
+  d.dirty = true;
 }
 
 /**
@@ -637,6 +693,7 @@ export function onProbe(tab: TabRecord, s: Sender, nonce: string, at: number, d:
       if (claimed >= 0 && isChildOf(page, claimed, parent.frameId)) {
         el.frameId = claimed;
         el.mappedBy = 'nonce';
+        adoptUnlistedChild(tab, page, parent, claimed, at, d);
       } else if (el.mappedBy === 'nonce') {
         el.frameId = null;
         el.mappedBy = null;

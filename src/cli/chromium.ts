@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import type { TabRecord } from '../background/recorder.ts';
+import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
 
@@ -116,6 +116,8 @@ export async function readBrowserFrames(worker: Worker, tabId: number): Promise<
 /** The recorded tree in the browser's terms: frameId, parent, URL, error. */
 export function shapeOfRecord(page: PageRecord | null) {
   return Object.values(page?.frames ?? {})
+    .filter((f) => !hiddenFromFrameList(f)) // frames the browser's list does not show
+
     .map((f) => ({ frameId: f.frameId, parentFrameId: f.parentFrameId, url: f.url, errorOccurred: f.status === 'error' }))
     .sort((a, b) => a.frameId - b.frameId);
 }

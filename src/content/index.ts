@@ -55,11 +55,20 @@ function observe() {
 const getFrameId = (browser.runtime as { getFrameId?: (target: Element) => number }).getFrameId;
 const nonces = new WeakMap<object, string>();
 
+/** A random UUID. crypto.randomUUID exists only in secure contexts; getRandomValues everywhere. */
+function randomNonce(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 function nonceFor(win: Window | null): string | undefined {
   if (getFrameId || !win) return undefined;
   let nonce = nonces.get(win);
   if (!nonce) {
-    nonce = crypto.randomUUID();
+    nonce = randomNonce();
     nonces.set(win, nonce);
   }
   return nonce;

@@ -122,7 +122,7 @@ export function isFrameRecord(x: unknown): x is FrameRecord {
   if (!isObj(x)) return false;
   return isInt(x.frameId) && isInt(x.parentFrameId) && optStr(x.documentId) && optStr(x.parentDocumentId) &&
     isStr(x.url) && optOneOf(x.frameType, FRAME_TYPES) && optOneOf(x.documentLifecycle, LIFECYCLES) && FRAME_STATUS.has(x.status as string) &&
-    optStr(x.error) && optStr(x.pendingNavigation) && optStr(x.transitionType) && isNum(x.updatedAt) &&
+    optStr(x.error) && optStr(x.pendingNavigation) && (x.knownFrom === undefined || x.knownFrom === 'observer') && optStr(x.transitionType) && isNum(x.updatedAt) &&
     (x.response === undefined || isResponse(x.response)) &&
     (x.observed === undefined || isObserved(x.observed)) &&
     (x.embeds === undefined || (Array.isArray(x.embeds) && x.embeds.every(isEmbedElement))) &&

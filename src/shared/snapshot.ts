@@ -75,6 +75,11 @@ export interface FrameRecord {
   frameType?: FrameType;
   documentLifecycle?: DocumentLifecycle;
   status: FrameStatus;
+  /**
+   * 'observer': the browser's navigation API never reported this frame (Chromium hides blob: frames
+   * from extensions); it is recorded from its own content script's report and its parent's element.
+   */
+  knownFrom?: 'observer';
   /** A navigation of this frame has started and not yet committed or failed: its URL. */
   pendingNavigation?: string;
   /** The browser's error for the last navigation, e.g. `net::ERR_BLOCKED_BY_RESPONSE`. */

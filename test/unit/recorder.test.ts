@@ -849,3 +849,71 @@ describe('Firefox event order', () => {
     expect(Object.keys(tab.pages)).toEqual(['T']);
   });
 });
+
+// ── frames webNavigation.getAllFrames does not list (seen in Chromium 156) ──────────────────────────
+describe('frames the browser frame list omits', () => {
+  const topList: FrameListEntry[] = [
+    { frameId: 0, parentFrameId: -1, url: 'http://a.test/', documentId: 'T', documentLifecycle: 'active', frameType: 'outermost_frame' },
+  ];
+  const blobEmbed = (frameId: number | null = null) =>
+    embed(0, { id: 'blob', src: 'blob:http://a.test/u', probe: NONCE_1, frameId });
+  const blobObservation = observation('http://a.test/', 'http://a.test');
+
+  test('a frame that has started navigating but not committed is not pruned (the list omits it until it commits)', () => {
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
+    onBeforeNavigate(tab, subBefore({ frameId: 7, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/', at: 2 }), newDelta());
+    const d = step((dd) => applyFrameList(tab, topList, 100, 101, dd));
+    expect(frameOf(tab, 7)?.status).toBe('navigating');
+    expect(d.removed.size).toBe(0);
+  });
+
+  test('a blob: frame reported by navigation events survives reconciliation, and goes when its parent stops hosting it', () => {
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
+    navigateSub(tab, { frameId: 10, parentFrameId: 0, parentDocumentId: 'T', documentId: 'B', url: 'blob:http://a.test/u', at: 2 });
+    onProbe(tab, sender(10, 'B'), NONCE_1, 3, newDelta());
+    onEmbeds(tab, sender(0, 'T'), embeds([blobEmbed()]), 4, newDelta());
+    applyFrameList(tab, topList, 100, 101, newDelta());
+    expect(frameOf(tab, 10)?.url).toBe('blob:http://a.test/u');
+    // The element is removed: the parent's next report has no element hosting frame 10.
+    const d = step((dd) => onEmbeds(tab, sender(0, 'T'), embeds([]), 200, dd));
+    expect(frameOf(tab, 10)).toBeUndefined();
+    expect(sorted(d.removed)).toEqual([10]);
+  });
+
+  test('a blob: child is kept while one of its parent\'s elements is still unmapped (it may be that one)', () => {
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
+    navigateSub(tab, { frameId: 10, parentFrameId: 0, parentDocumentId: 'T', documentId: 'B', url: 'blob:http://a.test/u', at: 2 });
+    onEmbeds(tab, sender(0, 'T'), embeds([blobEmbed()]), 4, newDelta()); // no probe answer yet
+    expect(frameOf(tab, 10)).toBeDefined();
+  });
+
+  test.each([
+    ['observe, probe, parent report', ['observe', 'probe', 'embeds']],
+    ['parent report, probe, observe', ['embeds', 'probe', 'observe']],
+    ['probe, observe, parent report', ['probe', 'observe', 'embeds']],
+  ])('a frame no navigation event reported is recorded from its observer once its element is known (%s)', (_name, order) => {
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
+    for (const s of order) {
+      if (s === 'observe') onObserve(tab, sender(10, 'B'), { ...blobObservation, url: 'blob:http://a.test/u' }, 5, newDelta());
+      if (s === 'probe') onProbe(tab, sender(10, 'B'), NONCE_1, 5, newDelta());
+      if (s === 'embeds') onEmbeds(tab, sender(0, 'T'), embeds([blobEmbed()]), 5, newDelta());
+    }
+    expect(frameOf(tab, 10)).toMatchObject({
+      parentFrameId: 0, parentDocumentId: 'T', documentId: 'B', url: 'blob:http://a.test/u', knownFrom: 'observer', status: 'committed',
+      observed: { origin: 'http://a.test' },
+    });
+    applyFrameList(tab, topList, 100, 101, newDelta());
+    expect(frameOf(tab, 10)).toBeDefined();
+  });
+
+  test('an observation from a frame no element hosts stays unrecorded (no parent is invented)', () => {
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
+    expect(onObserve(tab, sender(10, 'B'), blobObservation, 5, newDelta())).toBe(false);
+    expect(frameOf(tab, 10)).toBeUndefined();
+  });
+});

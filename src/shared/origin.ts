@@ -1,0 +1,229 @@
+// Origins: the URL Standard's origin of a URL, HTML's origin of a document in its context, same origin,
+// same origin-domain and effective domain. Pure and total: any string in, an answer (with its reason) out.
+import { parseURL, serializeHost, type URLRecord } from 'whatwg-url';
+
+export type HostKind = 'domain' | 'ipv4' | 'ipv6' | 'opaque' | 'empty';
+
+/** A tuple origin, host serialized as the URL Standard serializes it (punycode, IPv6 in brackets). */
+export interface TupleOrigin {
+  type: 'tuple';
+  scheme: string;
+  host: string;
+  hostKind: HostKind;
+  /** null for the scheme's default port. */
+  port: number | null;
+  /** Set by `document.domain`; null otherwise. */
+  domain: string | null;
+}
+
+/** Why an origin is opaque. Every opaque origin says why. */
+export type OpaqueReason =
+  | { kind: 'invalid-url'; url: string }
+  | { kind: 'scheme'; scheme: string }
+  | { kind: 'data-url' }
+  | { kind: 'blob-inner'; inner: string }
+  | { kind: 'sandboxed'; precursor: Origin }
+  | { kind: 'no-creator'; url: string }
+  | { kind: 'file-engine' };
+
+export interface OpaqueOrigin {
+  type: 'opaque';
+  /** Opaque origins are equal only to themselves: the id stands for that identity. */
+  id: string;
+  reason: OpaqueReason;
+}
+
+export type Origin = TupleOrigin | OpaqueOrigin;
+
+/** The engine whose choices the analysis predicts where the standards leave them open. */
+export type Engine = 'chromium' | 'firefox';
+
+let opaqueCounter = 0;
+/** A new opaque origin (HTML "a new opaque origin"). `key` makes the id reproducible for one document. */
+export function newOpaqueOrigin(reason: OpaqueReason, key?: string): OpaqueOrigin {
+  return { type: 'opaque', id: key ?? `opaque-${++opaqueCounter}`, reason };
+}
+
+const SPECIAL_TUPLE_SCHEMES = new Set(['ftp', 'http', 'https', 'ws', 'wss']);
+
+function hostKindOf(host: URLRecord['host']): HostKind {
+  if (host === null || host === '') return 'empty';
+  if (typeof host === 'number') return 'ipv4';
+  if (Array.isArray(host)) return 'ipv6';
+  return 'domain';
+}
+
+/** Parses a URL with the URL Standard's parser; null on failure. */
+export function parseURLRecord(input: string, base?: string): URLRecord | null {
+  try {
+    const baseRecord = base === undefined ? undefined : parseURL(base);
+    if (base !== undefined && baseRecord === null) return null;
+    return parseURL(input, baseRecord ? { baseURL: baseRecord } : undefined);
+  } catch {
+    return null;
+  }
+}
+
+// https://url.spec.whatwg.org/#concept-url-origin
+export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
+  const url = typeof input === 'string' ? parseURLRecord(input) : input;
+  if (url === null) return newOpaqueOrigin({ kind: 'invalid-url', url: String(input).slice(0, 200) }, options.key);
+  switch (url.scheme) {
+    case 'blob': {
+      // 1. (A blob URL entry's environment origin is unknown here: the store is per browser session.)
+      // 2. Let pathURL be the result of parsing the URL's path.
+      const path = typeof url.path === 'string' ? url.path : url.path.join('/');
+      const pathURL = parseURLRecord(path);
+      // 3. If pathURL is failure, return a new opaque origin.
+      // 4. If pathURL's scheme is "http", "https", or "file", return pathURL's origin.
+      if (pathURL !== null && (pathURL.scheme === 'http' || pathURL.scheme === 'https' || pathURL.scheme === 'file')) {
+        return originOfURL(pathURL, options);
+      }
+      // 5. Return a new opaque origin.
+      return newOpaqueOrigin({ kind: 'blob-inner', inner: path.slice(0, 200) }, options.key);
+    }
+    case 'ftp':
+    case 'http':
+    case 'https':
+    case 'ws':
+    case 'wss':
+      return {
+        type: 'tuple',
+        scheme: url.scheme,
+        host: url.host === null ? '' : serializeHost(url.host),
+        hostKind: hostKindOf(url.host),
+        port: url.port,
+        domain: null,
+      };
+    case 'file':
+      // Deviation: the URL Standard leaves file: origins "as an exercise to the reader" (opaque is the
+      // safe choice). Browser: Chromium exposes them as the tuple ("file", "", null), serialized
+      // "file://"; Firefox as an opaque origin ("null"). We predict the engine (decision 2).
+      if ((options.engine ?? 'chromium') === 'firefox') return newOpaqueOrigin({ kind: 'file-engine' }, options.key);
+      return { type: 'tuple', scheme: 'file', host: url.host === null ? '' : serializeHost(url.host), hostKind: hostKindOf(url.host), port: null, domain: null };
+    default:
+      if (url.scheme === 'data') return newOpaqueOrigin({ kind: 'data-url' }, options.key);
+      return newOpaqueOrigin({ kind: 'scheme', scheme: url.scheme }, options.key);
+  }
+}
+
+export { SPECIAL_TUPLE_SCHEMES };
+
+// https://html.spec.whatwg.org/#ascii-serialisation-of-an-origin
+export function serializeOrigin(origin: Origin): string {
+  if (origin.type === 'opaque') return 'null';
+  if (origin.scheme === 'file') return 'file://';
+  return `${origin.scheme}://${origin.host}${origin.port === null ? '' : `:${origin.port}`}`;
+}
+
+// https://html.spec.whatwg.org/#concept-origin-effective-domain
+export function effectiveDomain(origin: Origin): string | null {
+  if (origin.type === 'opaque') return null;
+  return origin.domain ?? origin.host;
+}
+
+/** Why two origins are not the same origin: the first component that differs, with both values. */
+export type OriginDifference =
+  | { part: 'opaque'; a: Origin; b: Origin }
+  | { part: 'scheme'; a: string; b: string }
+  | { part: 'host'; a: string; b: string }
+  | { part: 'port'; a: number | null; b: number | null }
+  | { part: 'domain'; a: string | null; b: string | null };
+
+// https://html.spec.whatwg.org/#same-origin
+export function isSameOrigin(a: Origin, b: Origin, trace?: OriginDifference[]): boolean {
+  // 1. If A and B are the same opaque origin, then return true.
+  if (a.type === 'opaque' || b.type === 'opaque') {
+    const same = a.type === 'opaque' && b.type === 'opaque' && a.id === b.id;
+    if (!same) trace?.push({ part: 'opaque', a, b });
+    return same;
+  }
+  // 2. If A and B are both tuple origins and their schemes, hosts, and port are identical, then return true.
+  if (a.scheme !== b.scheme) return fail(trace, { part: 'scheme', a: a.scheme, b: b.scheme });
+  if (a.host !== b.host) return fail(trace, { part: 'host', a: a.host, b: b.host });
+  if (a.port !== b.port) return fail(trace, { part: 'port', a: a.port, b: b.port });
+  return true;
+}
+
+// https://html.spec.whatwg.org/#same-origin-domain
+export function isSameOriginDomain(a: Origin, b: Origin, trace?: OriginDifference[]): boolean {
+  // 1. If A and B are the same opaque origin, then return true.
+  if (a.type === 'opaque' || b.type === 'opaque') return isSameOrigin(a, b, trace);
+  // 2. If A and B are both tuple origins:
+  // 2.1 If A and B's schemes are identical, and their domains are identical and non-null, then return true.
+  if (a.scheme !== b.scheme) return fail(trace, { part: 'scheme', a: a.scheme, b: b.scheme });
+  if (a.domain !== null || b.domain !== null) {
+    if (a.domain === b.domain) return true;
+    return fail(trace, { part: 'domain', a: a.domain, b: b.domain });
+  }
+  // 2.2 Otherwise, if A and B are same origin and their domains are both null, return true.
+  return isSameOrigin(a, b, trace);
+}
+
+function fail(trace: OriginDifference[] | undefined, d: OriginDifference): false {
+  trace?.push(d);
+  return false;
+}
+
+// ── a document's origin in its context ──────────────────────────────────────────────────────────
+/** How a document's origin was decided (HTML "determining the origin"). */
+export type OriginStep =
+  | { step: 'sandboxed'; precursor: Origin }
+  | { step: 'srcdoc-inherits'; from: Origin }
+  | { step: 'about-blank-inherits'; from: Origin }
+  | { step: 'javascript-inherits'; from: Origin }
+  | { step: 'origin-of-url' };
+
+export interface DocumentOriginInput {
+  /** The document's URL (its creation URL). */
+  url: string;
+  /** The document's sandboxing flag set includes the sandboxed origin browsing context flag. */
+  sandboxedOrigin: boolean;
+  /** The origin of the document that created or navigated it (the parent for srcdoc/about:blank). */
+  sourceOrigin: Origin | null;
+  engine?: Engine;
+  /** A stable key for the new opaque origin this document would get (e.g. its frame and document). */
+  key?: string;
+}
+
+const matchesAboutBlank = (u: URLRecord | null) =>
+  u !== null && u.scheme === 'about' && (typeof u.path === 'string' ? u.path : u.path.join('/')) === 'blank' &&
+  u.username === '' && u.password === '' && u.host === null;
+const matchesAboutSrcdoc = (u: URLRecord | null) =>
+  u !== null && u.scheme === 'about' && (typeof u.path === 'string' ? u.path : u.path.join('/')) === 'srcdoc' &&
+  u.query === null && u.username === '' && u.password === '' && u.host === null;
+
+// https://html.spec.whatwg.org/#determining-the-origin
+export function determineTheOrigin(input: DocumentOriginInput, trace?: OriginStep[]): Origin {
+  const url = parseURLRecord(input.url);
+  const withoutSandbox = (): Origin => {
+    // 3. If url is about:srcdoc, then return sourceOrigin (the parent's origin).
+    if (matchesAboutSrcdoc(url) && input.sourceOrigin) {
+      trace?.push({ step: 'srcdoc-inherits', from: input.sourceOrigin });
+      return input.sourceOrigin;
+    }
+    // 4. If url matches about:blank and sourceOrigin is non-null, then return sourceOrigin.
+    if (matchesAboutBlank(url) && input.sourceOrigin) {
+      trace?.push({ step: 'about-blank-inherits', from: input.sourceOrigin });
+      return input.sourceOrigin;
+    }
+    // A javascript: URL's result document keeps the origin of the document it replaced.
+    if (url?.scheme === 'javascript' && input.sourceOrigin) {
+      trace?.push({ step: 'javascript-inherits', from: input.sourceOrigin });
+      return input.sourceOrigin;
+    }
+    // 5. Return url's origin.
+    if (url !== null && url.scheme === 'about' && !input.sourceOrigin) {
+      return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
+    }
+    trace?.push({ step: 'origin-of-url' });
+    return originOfURL(url ?? input.url, { ...(input.engine ? { engine: input.engine } : {}), ...(input.key ? { key: input.key } : {}) });
+  };
+  // 1. If sandboxFlags has its sandboxed origin browsing context flag set, return a new opaque origin.
+  if (input.sandboxedOrigin) {
+    const precursor = withoutSandbox();
+    trace?.push({ step: 'sandboxed', precursor });
+    return newOpaqueOrigin({ kind: 'sandboxed', precursor }, input.key);
+  }
+  return withoutSandbox();
+}
