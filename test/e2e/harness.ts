@@ -1,6 +1,6 @@
 // Test-side helpers over src/cli/chromium.ts: launch real Chromium with the built extension against the
 // fixture server, and wait (by polling, never sleeping) for the extension's record to be complete.
-import { expect, type Page, type Worker } from '@playwright/test';
+import { expect, type Frame, type Page, type Worker } from '@playwright/test';
 import {
   activePageOf,
   findTabId,
@@ -48,4 +48,20 @@ export async function settledPage(worker: Worker, tabId: number): Promise<PageRe
     }, { timeout: 15_000 })
     .toBe(true);
   return last!;
+}
+
+/** The recorded frame hosted by the element with this id (ids are unique across a fixture page's frames). */
+export function recordedFrameFor(elementId: string, rec: PageRecord) {
+  for (const parent of Object.values(rec.frames)) {
+    const el = parent.embeds?.find((e) => e.id === elementId);
+    if (el) return { parent, element: el, frame: el.frameId === null ? undefined : rec.frames[String(el.frameId)] };
+  }
+  return undefined;
+}
+
+/** The recorded frame that is Playwright's `frame`, found through its element's id. */
+export async function recordedFrameOf(page: Page, frame: Frame, rec: PageRecord) {
+  if (frame === page.mainFrame()) return rec.frames['0'];
+  const id = await (await frame.frameElement()).getAttribute('id');
+  return id === null ? undefined : recordedFrameFor(id, rec)?.frame;
 }

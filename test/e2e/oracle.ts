@@ -40,10 +40,10 @@ function sessionFor(context: BrowserContext, target: Page | Frame): Promise<CDPS
   return s;
 }
 
-/** Path from the top: the frame's index among its parent's children, at each level. */
-function pathOf(frame: Frame): number[] {
+/** Path from `root` down to `frame`: the index among its parent's children, at each level. */
+function pathOf(frame: Frame, root: Frame): number[] {
   const path: number[] = [];
-  for (let f: Frame | null = frame; f?.parentFrame(); f = f.parentFrame()) {
+  for (let f: Frame | null = frame; f && f !== root && f.parentFrame(); f = f.parentFrame()) {
     path.unshift(f.parentFrame()!.childFrames().indexOf(f));
   }
   return path;
@@ -51,26 +51,25 @@ function pathOf(frame: Frame): number[] {
 
 /**
  * Reads origin, secure context and isolation inside `frame`. Returns null for a frame that shows an
- * error page (nothing to read). In-process frames are reached through the page's session,
- * out-of-process ones (cross-site, sandboxed) through their own.
+ * error page (nothing to read). A frame is reached through the CDP session of the nearest frame (itself
+ * or an ancestor) that runs in its own process, or else the page's session.
  */
 export async function readInFrame(context: BrowserContext, page: Page, frame: Frame): Promise<FrameTruth | null> {
-  let session: CDPSession;
-  let ownTarget = false;
-  if (frame === page.mainFrame()) {
-    session = await sessionFor(context, page);
-  } else {
+  let session: CDPSession | null = null;
+  let root: Frame = page.mainFrame();
+  for (let f: Frame | null = frame; f && f !== page.mainFrame(); f = f.parentFrame()) {
     try {
-      session = await sessionFor(context, frame);
-      ownTarget = true;
+      session = await sessionFor(context, f);
+      root = f;
+      break;
     } catch {
-      sessions.delete(frame);
-      session = await sessionFor(context, page);
+      sessions.delete(f); // an in-process frame: try its parent
     }
   }
+  session ??= await sessionFor(context, page);
   const { frameTree } = (await session.send('Page.getFrameTree')) as { frameTree: CdpFrameTree };
   let node: CdpFrameTree | undefined = frameTree;
-  if (!ownTarget) {
+  if (root !== frame) {
     const all: CdpFrameTree[] = [];
     const walk = (n: CdpFrameTree) => {
       all.push(n);
@@ -79,7 +78,7 @@ export async function readInFrame(context: BrowserContext, page: Page, frame: Fr
     walk(frameTree);
     const same = all.filter((n) => n.frame.url + (n.frame.urlFragment ?? '') === frame.url() && (n.frame.name ?? '') === frame.name());
     if (same.length === 1) node = same[0];
-    else for (const i of pathOf(frame)) node = node?.childFrames?.[i];
+    else for (const i of pathOf(frame, root)) node = node?.childFrames?.[i];
   }
   if (!node) throw new Error(`no CDP frame for ${frame.url()}`);
   if (node.frame.unreachableUrl || node.frame.url.startsWith('chrome-error:')) return null;
