@@ -1,6 +1,6 @@
 // Origins: the URL Standard's origin of a URL, HTML's origin of a document in its context, same origin,
 // same origin-domain and effective domain. Pure and total: any string in, an answer (with its reason) out.
-import { parseURL, serializeHost, type URLRecord } from 'whatwg-url';
+import { parseURL, serializeHost, serializePath, type URLRecord } from 'whatwg-url';
 
 export type HostKind = 'domain' | 'ipv4' | 'ipv6' | 'opaque' | 'empty';
 
@@ -53,8 +53,16 @@ function hostKindOf(host: URLRecord['host']): HostKind {
   return 'domain';
 }
 
+/** Longest authority (userinfo@host:port) parsed; see parseURLRecord. */
+export const MAX_AUTHORITY = 2048;
+
 /** Parses a URL with the URL Standard's parser; null on failure. */
 export function parseURLRecord(input: string, base?: string): URLRecord | null {
+  // Deviation: a host longer than any DNS name (253) cannot be a real site, and IDNA processing of a
+  // huge non-ASCII host takes seconds (punycode is quadratic): a page must not stall the panel. An
+  // authority over MAX_AUTHORITY characters is a parse failure here.
+  const authority = /^[a-zA-Z][a-zA-Z0-9+.-]*:[/\\]{2}([^/\\?#]*)/.exec(input.trimStart());
+  if (authority && authority[1]!.length > MAX_AUTHORITY) return null;
   try {
     const baseRecord = base === undefined ? undefined : parseURL(base);
     if (base !== undefined && baseRecord === null) return null;
@@ -71,8 +79,8 @@ export function originOfURL(input: string | URLRecord, options: { engine?: Engin
   switch (url.scheme) {
     case 'blob': {
       // 1. (A blob URL entry's environment origin is unknown here: the store is per browser session.)
-      // 2. Let pathURL be the result of parsing the URL's path.
-      const path = typeof url.path === 'string' ? url.path : url.path.join('/');
+      // 2. Let pathURL be the result of parsing the result of URL path serializing url.
+      const path = serializePath(url);
       const pathURL = parseURLRecord(path);
       // 3. If pathURL is failure, return a new opaque origin.
       // 4. If pathURL's scheme is "http", "https", or "file", return pathURL's origin.
@@ -214,6 +222,7 @@ export function determineTheOrigin(input: DocumentOriginInput, trace?: OriginSte
     }
     // 5. Return url's origin.
     if (url !== null && url.scheme === 'about' && !input.sourceOrigin) {
+      trace?.push({ step: 'origin-of-url' });
       return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
     }
     trace?.push({ step: 'origin-of-url' });
