@@ -3,6 +3,8 @@
 // the CLI and the tests all call this; nothing else decides.
 import { buildFrameTree, flattenFrameTree, type FrameNode } from './frame-tree.ts';
 import { determineTheOrigin, serializeOrigin, type Engine, type Origin, type OriginStep } from './origin.ts';
+import { canSetDocumentDomain, type DocumentDomainVerdict } from './document-domain.ts';
+import { PSL_METADATA, relationOf, type OriginRelation } from './site.ts';
 import { cspDerivedSandboxingFlags, parseASandboxingDirective, type SandboxFlag } from './sandboxing.ts';
 import type { FrameRecord, PageRecord } from './snapshot.ts';
 
@@ -24,9 +26,19 @@ export interface FrameEvaluation {
   origin: Origin;
   serializedOrigin: string;
   originSteps: OriginStep[];
+  /** The frame's origin compared with the top frame's and its parent's (null for the top frame). */
+  relation: { toTop: OriginRelation | null; toParent: OriginRelation | null };
+  /**
+   * Whether `document.domain = document.domain` works here. Whether the agent cluster is origin-keyed
+   * is taken from what the browser reported in the frame (window.originAgentCluster) until the
+   * isolation analysis predicts it from the Origin-Agent-Cluster header; unknown counts as not keyed.
+   */
+  documentDomain: DocumentDomainVerdict;
 }
 
 export interface PageEvaluation {
+  /** The data the analysis depends on, so a user can tell why a brand-new suffix is not known. */
+  metadata: { psl: typeof PSL_METADATA };
   page: PageRecord;
   engine: Engine;
   frames: FrameEvaluation[];
@@ -68,9 +80,22 @@ export function evaluatePage(page: PageRecord, options: { engine?: Engine } = {}
       },
       originSteps,
     );
-    const e: FrameEvaluation = { frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps };
+    const top = node.orphan ? undefined : frames[0]; // the top frame comes first; it has no relation itself
+    const relation = {
+      toTop: top ? relationOf(origin, top.origin) : null,
+      toParent: parent ? relationOf(origin, parent.origin) : null,
+    };
+    const documentDomain = canSetDocumentDomain({
+      origin,
+      sandboxedDocumentDomainFlag: sandbox.active.has('document-domain'),
+      originKeyed: f.observed?.originAgentCluster === true,
+      crossOriginIsolated: f.observed?.crossOriginIsolated === true,
+    });
+    const e: FrameEvaluation = {
+      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps, relation, documentDomain,
+    };
     frames.push(e);
     byFrameId.set(f.frameId, e);
   }
-  return { page, engine, frames, byFrameId };
+  return { metadata: { psl: PSL_METADATA }, page, engine, frames, byFrameId };
 }
