@@ -79,15 +79,15 @@ function publicSuffixLength(labels: readonly string[]): number | null {
   let start = query.length - 1;
   let size = query[start]?.length ?? 0;
   while (start > 0 && size + 1 + (query[start - 1]?.length ?? 0) <= PSL_QUERY_MAX) size += 1 + (query[--start]?.length ?? 0);
-  const window = query.slice(start);
-  const length = pslPublicSuffixLength(window);
+  const tail = query.slice(start);
+  const length = pslPublicSuffixLength(tail);
   if (length === null) return null;
   // Deviation (psl): psl treats a host equal to a wildcard rule's base ("kobe.jp" for "*.kobe.jp") as a public
   // suffix, but that rule needs one more label to match; the PSL algorithm falls back to the other rules.
   // Browser: Chromium does what psl does (registry_controlled_domain.cc, crbug.com/459802). It changes no
   // same-site or document.domain verdict: every host below such a base is itself a public suffix.
-  if (start === 0 && length === window.length && isWildcardBase(window)) {
-    return pslPublicSuffixLength([PLACEHOLDER_LABEL, ...window.slice(1)]);
+  if (start === 0 && length === tail.length && isWildcardBase(tail)) {
+    return pslPublicSuffixLength([PLACEHOLDER_LABEL, ...tail.slice(1)]);
   }
   return length;
 }
