@@ -1,6 +1,7 @@
 // Finding the browsers to drive: an explicit variable first, then the Debian paths, then (Chromium
 // only) Playwright's own download. A missing browser is one line that names the install command.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export class MissingBrowserError extends Error {}
 
@@ -31,3 +32,14 @@ export const CHROMIUM_BASE_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Browsers write into $HOME even with their own profile: point HOME and XDG_* into a throwaway directory. */
+export function browserEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_DATA_HOME: join(home, '.local'),
+  };
+}

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
-import { CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
+import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
 
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../../extension');
 
@@ -48,13 +48,7 @@ export async function launchChromiumWithExtension(options: LaunchOptions = {}): 
       `--load-extension=${extensionDir}`,
       ...(options.args ?? []),
     ],
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      XDG_DATA_HOME: join(home, '.local'),
-    },
+    env: browserEnv(home),
   });
   const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL((await worker()).url()).host;

@@ -85,6 +85,7 @@ function probe(el: HTMLIFrameElement | HTMLFrameElement) {
 }
 
 const claimed = new Set<string>();
+let lastElements: FrameElement[] = [];
 window.addEventListener(
   'message',
   (event) => {
@@ -99,8 +100,11 @@ window.addEventListener(
         send('probe', { nonce });
       }
     } else if (kind === 'hello' && event.source) {
-      // A child document started: find its element among ours and tell it its nonce.
-      for (const el of frameElements()) if (el.contentWindow === event.source) probe(el);
+      // A child document started: find its element among ours (the last scan's list first; a full
+      // walk only for an element added since) and tell it its nonce.
+      const el = lastElements.find((e) => e.contentWindow === event.source) ??
+        (lastElements = frameElements()).find((e) => e.contentWindow === event.source);
+      if (el) probe(el);
     }
   },
   true,
@@ -177,7 +181,7 @@ function scanSoon() {
 }
 function scan() {
   scanTimer = null;
-  const elements = frameElements();
+  const elements = (lastElements = frameElements());
   const embeds = elements.slice(0, MAX_EMBEDS).map(describe);
   const payload: Payload<'embeds'> = { embeds, dropped: Math.max(0, elements.length - MAX_EMBEDS) };
   const key = JSON.stringify(payload);

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import puppeteer, { TimeoutError, type Browser, type Frame, type Page } from 'puppeteer-core';
 import type { TabRecord } from '../../src/background/recorder.ts';
-import { findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
+import { browserEnv, findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
 import { EXTENSION_DIR } from '../../src/cli/chromium.ts';
 import type { FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, HOSTS, type FixtureServer } from '../fixtures/server.ts';
 import { ZOO_FRAMES } from '../fixtures/site.ts';
+import type { FrameTruth as OracleTruth } from './oracle.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
 let firefoxPath: string | null = null;
@@ -45,15 +46,9 @@ interface BrowserFrame {
 }
 
 /** What a frame's own document says, read by WebDriver BiDi in the frame (independent of the extension). */
-interface FrameTruth {
+interface FrameTruth extends OracleTruth {
   elementId: string | null;
   documentURI: string;
-  url: string;
-  origin: string;
-  isSecureContext: boolean;
-  crossOriginIsolated: boolean;
-  documentDomain: string | null;
-  originAgentCluster: boolean | null;
 }
 
 const EXPECTED_FRAMES = 1 + ZOO_FRAMES.length + 1 + 2; // zoo + its frames + nested child + the isolated frame's two children
@@ -110,13 +105,7 @@ test('Firefox: the extension records the zoo page as Firefox and the server saw 
     userDataDir: join(home, 'profile'),
     // Needed to open moz-extension:// pages (TESTING.md).
     args: ['--remote-allow-system-access'],
-    env: {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      XDG_DATA_HOME: join(home, '.local'),
-    },
+    env: browserEnv(home),
     extraPrefsFirefox: {
       // Firefox's --host-resolver-rules: these names resolve to the loopback address (webRequest
       // reports ip 127.0.0.1 for them).

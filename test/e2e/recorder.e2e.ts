@@ -8,6 +8,7 @@ import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import {
   allFrames,
   launchChromium,
+  recordedFrameFor as frameForElement,
   settledPage,
   shapeOfBrowser,
   shapeOfRecord,
@@ -45,13 +46,7 @@ test.afterAll(async () => {
 });
 
 /** The recorded frame hosted by the zoo element with this id (through the recorded element mapping). */
-function recordedFrameFor(elementId: string, rec: PageRecord = record) {
-  for (const parent of Object.values(rec.frames)) {
-    const el = parent.embeds?.find((e) => e.id === elementId);
-    if (el) return { parent, element: el, frame: el.frameId === null ? undefined : rec.frames[String(el.frameId)] };
-  }
-  return undefined;
-}
+const recordedFrameFor = (elementId: string, rec: PageRecord = record) => frameForElement(elementId, rec);
 
 async function elementIdOf(frame: Frame): Promise<string | null> {
   const el = await frame.frameElement();
