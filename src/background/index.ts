@@ -73,6 +73,15 @@ for (const [event, step] of Object.values(navigation)) {
   (event as { addListener(cb: (e: { tabId: number }) => void): void }).addListener(recorded(step as Step<{ tabId: number }>));
 }
 
+// A popup or target=_blank tab: remember the frame that opened it (its sandbox may propagate).
+browser.webNavigation.onCreatedNavigationTarget.addListener((e) => {
+  if (e.tabId < 0) return;
+  void store.ready.then(() => {
+    const chain = rec.openerChain(store.peek(e.sourceTabId), e.sourceFrameId);
+    store.update(e.tabId, (tab, d) => rec.onCreatedNavigationTarget(tab, e, chain, d));
+  });
+});
+
 // ── tabs: a closed tab's record is deleted ───────────────────────────────────────────────────────
 browser.tabs.onRemoved.addListener((tabId) => void store.ready.then(() => store.delete(tabId)));
 browser.tabs.onReplaced.addListener((added, removed) => void store.ready.then(() => store.replace(added, removed)));

@@ -1,12 +1,13 @@
 // The recorder: pure functions that fold browser events into a tab's record. No browser API here, so
 // every rule below is unit-tested in Node with literal events. It records; it never judges.
-import { clipText, type ContentMessages } from '../shared/protocol.ts';
+import { MAX_OPENER_CHAIN, clipText, type ContentMessages } from '../shared/protocol.ts';
 import type {
   DocumentLifecycle,
   EmbedElement,
   FrameRecord,
   FrameType,
   HeaderLine,
+  OpenerRecord,
   PageRecord,
   RecordedResponse,
 } from '../shared/snapshot.ts';
@@ -34,6 +35,8 @@ export interface TabRecord {
   pending: Record<string, RecordedResponse>;
   /** Nonce → the frame whose content script answered it (Chromium iframe-to-frame mapping). */
   claims: Record<string, number>;
+  /** The frame that opened this tab (a popup); copied into every page the tab shows. */
+  openedBy?: OpenerRecord;
   /** Observations that arrived before their frame was known, by frameId. */
   early: Record<string, { frameId: number; documentId?: string; observed: FrameRecord['observed'] }>;
   seq: number;
@@ -112,6 +115,7 @@ const isTopLevel = (e: { frameId: number; frameType?: FrameType; parentFrameId?:
 // ── pages ────────────────────────────────────────────────────────────────────────────────────────
 function startPage(tab: TabRecord, pageId: string, url: string, at: number, lifecycle: PageRecord['lifecycle'], d: Delta): PageRecord {
   const page: PageRecord = { pageId, tabId: tab.tabId, url: clipText(url), startedAt: at, lifecycle, frames: {}, dropped: { frames: 0 } };
+  if (tab.openedBy) page.openedBy = tab.openedBy;
   tab.pages[pageId] = page;
   if (lifecycle === 'active') setActive(tab, pageId, d);
   prunePages(tab);
@@ -317,6 +321,7 @@ export function onBeforeNavigate(tab: TabRecord, e: BeforeNavigateEvent, d: Delt
   const f = upsertFrame(page, e.frameId, e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
   f.pendingNavigation = clipText(e.url);
+  f.pendingNavigationAt = e.timeStamp;
   if (f.status === 'navigating' || f.status === 'error') f.url = clipText(e.url);
   if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
   if (e.frameType !== undefined) f.frameType = e.frameType;
@@ -349,11 +354,16 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
     forgetDocument(f, e.documentId);
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
+    // The frame element's sandbox attribute is read when the navigation starts (HTML snapshots the
+    // sandboxing flags then); a document that commits without onBeforeNavigate started at its commit.
+    f.navigationStartedAt = f.pendingNavigationAt !== undefined && f.pendingNavigationAt <= e.timeStamp ? f.pendingNavigationAt : e.timeStamp;
+    f.committedAt = e.timeStamp;
   }
   f.url = clipText(e.url);
   f.status = 'committed';
   delete f.error;
   delete f.pendingNavigation;
+  delete f.pendingNavigationAt;
   if (e.documentId !== undefined) f.documentId = e.documentId;
   if (e.parentDocumentId !== undefined) f.parentDocumentId = e.parentDocumentId;
   if (e.documentLifecycle !== undefined) f.documentLifecycle = e.documentLifecycle;
@@ -403,6 +413,7 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   f.status = 'error';
   f.error = clipText(e.error, 256);
   delete f.pendingNavigation;
+  delete f.pendingNavigationAt;
   if (!aborted || f.documentId === undefined) {
     // The error page replaced the document: its children, observations and elements are gone.
     removeDescendants(page, f.frameId, undefined, d);
@@ -567,6 +578,7 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
       referrerPolicy: clip(r.referrerPolicy), loading: clip(r.loading),
       frameId: null, mappedBy: null,
     };
+    if (r.sandboxHistory) e.sandboxHistory = r.sandboxHistory.map((h) => ({ value: clip(h.value), until: h.until }));
     if (r.frameId !== null && isChildOf(page, r.frameId, frame.frameId)) {
       e.frameId = r.frameId;
       e.mappedBy = 'getFrameId';
@@ -701,4 +713,48 @@ export function onProbe(tab: TabRecord, s: Sender, nonce: string, at: number, d:
       touch(page, parent, at, d);
     }
   }
+}
+
+// ── popups ───────────────────────────────────────────────────────────────────────────────────────
+export interface CreatedNavigationTargetEvent {
+  sourceTabId: number;
+  sourceFrameId: number;
+  tabId: number;
+  url: string;
+  timeStamp: number;
+}
+
+/**
+ * A copy of the opener frame's record and its ancestors', top first, from the source tab's active
+ * page: what a popup's sandboxing flags are computed from. Each copy keeps only the frame element that
+ * hosts the next frame of the chain. Empty when the source tab or frame is not recorded.
+ */
+export function openerChain(source: TabRecord | undefined, frameId: number): FrameRecord[] {
+  const page = source ? activePage(source) : null;
+  if (!page) return [];
+  const chain: FrameRecord[] = [];
+  const seen = new Set<number>();
+  for (let f = page.frames[String(frameId)]; f && !seen.has(f.frameId) && chain.length < MAX_OPENER_CHAIN; f = page.frames[String(f.parentFrameId)]) {
+    seen.add(f.frameId);
+    chain.unshift(f);
+  }
+  return chain.map((f, i) => {
+    const copy = structuredClone(f);
+    const next = chain[i + 1];
+    if (copy.embeds) copy.embeds = next ? copy.embeds.filter((el) => el.frameId === next.frameId) : [];
+    delete copy.droppedEmbeds;
+    return copy;
+  });
+}
+
+export function onCreatedNavigationTarget(tab: TabRecord, e: CreatedNavigationTargetEvent, chain: FrameRecord[], d: Delta) {
+  const openedBy: OpenerRecord = { tabId: e.sourceTabId, frameId: e.sourceFrameId, url: clipText(chain.at(-1)?.url ?? ''), at: e.timeStamp, chain };
+  tab.openedBy = openedBy;
+  // The popup may have committed already; its pages keep the opener they were created by.
+  for (const page of Object.values(tab.pages)) {
+    if (page.openedBy) continue;
+    page.openedBy = openedBy;
+    if (page.lifecycle === 'active') d.pageSwitched = true;
+  }
+  d.dirty = true;
 }

@@ -11,6 +11,7 @@ import {
   type ContentMessages,
   type EmbedReport,
 } from '../shared/protocol.ts';
+import { MAX_SANDBOX_HISTORY } from '../shared/snapshot.ts';
 
 const MARK = '__frameSecurity';
 const RESCAN_DELAY_MS = 100;
@@ -171,6 +172,7 @@ function describe(el: FrameElement, index: number): EmbedReport {
     referrerPolicy: attr('referrerpolicy'),
     loading: attr('loading'),
     credentialless: { attribute: el.hasAttribute('credentialless'), property: typeof property === 'boolean' ? property : null },
+    ...(sandboxHistory.has(el) ? { sandboxHistory: sandboxHistory.get(el)! } : {}),
   };
 }
 
@@ -192,7 +194,19 @@ function scan() {
   for (const el of elements) if (el.contentWindow) probe(el);
 }
 
+// Earlier sandbox attribute values per element, and when each was replaced: a frame keeps the flags it
+// navigated with, so the analysis needs the value that was current when its navigation started.
+const sandboxHistory = new WeakMap<Element, { value: string | null; until: number }[]>();
 const mutations = new MutationObserver((records) => {
+  const now = Date.now();
+  for (const r of records) {
+    if (r.type === 'attributes' && r.attributeName === 'sandbox' && (r.target as Element).localName !== undefined) {
+      const el = r.target as Element;
+      const list = sandboxHistory.get(el) ?? [];
+      list.push({ value: r.oldValue === null ? null : clipText(r.oldValue), until: now });
+      sandboxHistory.set(el, list.slice(-MAX_SANDBOX_HISTORY));
+    }
+  }
   for (const r of records) {
     if (r.type === 'attributes' || touchesFrames(r.addedNodes) || touchesFrames(r.removedNodes)) {
       scanSoon();
@@ -211,7 +225,7 @@ function touchesFrames(nodes: NodeList): boolean {
 function watch(root: Node) {
   if (observedRoots.has(root)) return;
   observedRoots.add(root);
-  mutations.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: WATCHED_ATTRIBUTES });
+  mutations.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: WATCHED_ATTRIBUTES });
 }
 
 // ── start ────────────────────────────────────────────────────────────────────────────────────────

@@ -1,8 +1,10 @@
 // Every message that crosses a boundary: content script → background (runtime messages) and
 // background ↔ panel (a runtime Port). One map from message name to payload, one version, and
 // runtime guards: nothing is trusted because of its type annotation.
+import { MAX_SANDBOX_HISTORY } from './snapshot.ts';
 import type {
   EmbedElement,
+  OpenerRecord,
   FrameRecord,
   ObservedDocument,
   PageRecord,
@@ -54,6 +56,7 @@ const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const optStr = (x: unknown) => x === undefined || isStr(x);
+const optNum = (x: unknown) => x === undefined || isNum(x);
 const strOrNull = (x: unknown) => x === null || isStr(x);
 const boolOrNull = (x: unknown) => x === null || isBool(x);
 
@@ -75,7 +78,9 @@ function isEmbedReport(x: unknown): x is EmbedReport {
     (x.probe === undefined || isNonce(x.probe)) &&
     strOrNull(x.id) && strOrNull(x.name) && strOrNull(x.src) && isBool(x.srcdoc) &&
     strOrNull(x.sandbox) && strOrNull(x.allow) && strOrNull(x.referrerPolicy) && strOrNull(x.loading) &&
-    isObj(c) && isBool(c.attribute) && boolOrNull(c.property)
+    isObj(c) && isBool(c.attribute) && boolOrNull(c.property) &&
+    (x.sandboxHistory === undefined || (Array.isArray(x.sandboxHistory) && x.sandboxHistory.length <= MAX_SANDBOX_HISTORY &&
+      x.sandboxHistory.every((h) => isObj(h) && strOrNull(h.value) && isNum(h.until))))
   );
 }
 
@@ -123,6 +128,7 @@ export function isFrameRecord(x: unknown): x is FrameRecord {
   return isInt(x.frameId) && isInt(x.parentFrameId) && optStr(x.documentId) && optStr(x.parentDocumentId) &&
     isStr(x.url) && optOneOf(x.frameType, FRAME_TYPES) && optOneOf(x.documentLifecycle, LIFECYCLES) && FRAME_STATUS.has(x.status as string) &&
     optStr(x.error) && optStr(x.pendingNavigation) && (x.knownFrom === undefined || x.knownFrom === 'observer') && optStr(x.transitionType) && isNum(x.updatedAt) &&
+    optNum(x.navigationStartedAt) && optNum(x.committedAt) && optNum(x.pendingNavigationAt) &&
     (x.response === undefined || isResponse(x.response)) &&
     (x.observed === undefined || isObserved(x.observed)) &&
     (x.embeds === undefined || (Array.isArray(x.embeds) && x.embeds.every(isEmbedElement))) &&
@@ -140,7 +146,16 @@ export function isPageRecord(x: unknown): x is PageRecord {
     (x.lifecycle === 'active' || x.lifecycle === 'prerender' || x.lifecycle === 'inactive') &&
     isObj(x.frames) && Object.values(x.frames).every(isFrameRecord) &&
     isObj(x.dropped) && isInt(x.dropped.frames) &&
-    (x.dropped.frameIds === undefined || (Array.isArray(x.dropped.frameIds) && x.dropped.frameIds.every(isInt)));
+    (x.dropped.frameIds === undefined || (Array.isArray(x.dropped.frameIds) && x.dropped.frameIds.every(isInt))) &&
+    (x.openedBy === undefined || isOpenerRecord(x.openedBy));
+}
+
+/** Longest opener chain kept (frames from the opener's top document down to the opener frame). */
+export const MAX_OPENER_CHAIN = 32;
+
+function isOpenerRecord(x: unknown): x is OpenerRecord {
+  return isObj(x) && isInt(x.tabId) && isInt(x.frameId) && isStr(x.url) && isNum(x.at) &&
+    Array.isArray(x.chain) && x.chain.length <= MAX_OPENER_CHAIN && x.chain.every(isFrameRecord);
 }
 
 export function isBackgroundMessage(x: unknown): x is BackgroundMessage {

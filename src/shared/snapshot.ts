@@ -61,7 +61,15 @@ export interface EmbedElement {
   referrerPolicy: string | null;
   loading: string | null;
   credentialless: { attribute: boolean; property: boolean | null };
+  /**
+   * Earlier values of the sandbox attribute, oldest first: each value and when (ms since the epoch)
+   * it was replaced. A frame keeps the flags it navigated with, so the value in effect for its document
+   * is the one current when its navigation started. At most MAX_SANDBOX_HISTORY entries.
+   */
+  sandboxHistory?: { value: string | null; until: number }[];
 }
+
+export const MAX_SANDBOX_HISTORY = 8;
 
 export type FrameStatus = 'navigating' | 'committed' | 'loaded' | 'error';
 
@@ -85,6 +93,11 @@ export interface FrameRecord {
   /** The browser's error for the last navigation, e.g. `net::ERR_BLOCKED_BY_RESPONSE`. */
   error?: string;
   transitionType?: string;
+  /** When (ms since the epoch) the navigation that created the current document started, and when it committed. */
+  navigationStartedAt?: number;
+  committedAt?: number;
+  /** When the pending navigation (pendingNavigation) started. */
+  pendingNavigationAt?: number;
   /** The document's own response, for documents fetched over the network. */
   response?: RecordedResponse;
   observed?: ObservedDocument;
@@ -94,6 +107,20 @@ export interface FrameRecord {
   /** Frame elements beyond the per-document cap. */
   droppedEmbeds?: number;
   updatedAt: number;
+}
+
+/**
+ * The frame that opened this page's tab as a popup (webNavigation.onCreatedNavigationTarget), with the
+ * records of that frame and its ancestors, top first, as they were when the popup was created: a
+ * popup's sandboxing flags come from its opener, which may have navigated away since.
+ */
+export interface OpenerRecord {
+  tabId: number;
+  frameId: number;
+  url: string;
+  at: number;
+  /** The opener frame's chain, top first; the last entry is the opener frame. Empty when not recorded. */
+  chain: FrameRecord[];
 }
 
 /** One top-level document and its frames. A new top-level navigation starts a new page. */
@@ -107,6 +134,8 @@ export interface PageRecord {
   frames: Record<string, FrameRecord>;
   /** What the per-page caps left out, counted so the panel can say so. */
   dropped: { frames: number; frameIds?: number[] };
+  /** Set when the tab was opened by another tab's frame (a popup or a target=_blank link). */
+  openedBy?: OpenerRecord;
 }
 
 /** What the panel and the CLI receive for one tab. */

@@ -15,7 +15,7 @@ import { EXTENSION_DIR } from '../../src/cli/chromium.ts';
 import type { FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, HOSTS, type FixtureServer } from '../fixtures/server.ts';
 import { ZOO_FRAMES } from '../fixtures/site.ts';
-import type { FrameTruth as OracleTruth } from './oracle.ts';
+import type { ObservedTruth as OracleTruth } from './oracle.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
 let firefoxPath: string | null = null;

@@ -1,6 +1,7 @@
 // What the browser itself says inside a frame, read independently of the extension: through CDP, in
 // an isolated world of that frame, so it works even where the page's own scripts are blocked.
 import type { BrowserContext, CDPSession, Frame, Page } from '@playwright/test';
+import { SECURE_CONTEXT_FEATURES } from '../../src/shared/secure-context.ts';
 
 export interface FrameTruth {
   url: string;
@@ -9,12 +10,25 @@ export interface FrameTruth {
   crossOriginIsolated: boolean;
   documentDomain: string | null;
   originAgentCluster: boolean | null;
+  /** The fixture's marker script ran (page scripts are allowed), and the document has that script. */
+  scriptRan: boolean;
+  hasScript: boolean;
+  /** Each SECURE_CONTEXT_FEATURES probe, by feature name: the API is exposed in this document. */
+  features: Record<string, boolean>;
+  /** Chromium's own verdicts for the frame (CDP Page.getFrameTree). */
+  cdp: { secureContextType: string; crossOriginIsolatedContextType: string; gatedAPIFeatures: string[] };
 }
 
 interface CdpFrameTree {
-  frame: { id: string; parentId?: string; url: string; urlFragment?: string; name?: string; unreachableUrl?: string };
+  frame: {
+    id: string; parentId?: string; url: string; urlFragment?: string; name?: string; unreachableUrl?: string;
+    secureContextType: string; crossOriginIsolatedContextType: string; gatedAPIFeatures: string[];
+  };
   childFrames?: CdpFrameTree[];
 }
+
+/** What both engines' oracles read: the values the content observer also reports. */
+export type ObservedTruth = Pick<FrameTruth, 'url' | 'origin' | 'isSecureContext' | 'crossOriginIsolated' | 'documentDomain' | 'originAgentCluster'>;
 
 const READ = `(() => {
   let documentDomain = null;
@@ -26,6 +40,9 @@ const READ = `(() => {
     crossOriginIsolated: self.crossOriginIsolated === true,
     documentDomain,
     originAgentCluster: typeof self.originAgentCluster === 'boolean' ? self.originAgentCluster : null,
+    scriptRan: document.documentElement.dataset.scriptRan === 'yes',
+    hasScript: [...document.scripts].some((s) => s.textContent.includes('dataset.scriptRan')),
+    features: {${SECURE_CONTEXT_FEATURES.filter((f) => f.probe).map((f) => `${JSON.stringify(f.name)}: (() => { try { return Boolean(${f.probe}); } catch { return false; } })()`).join(', ')}},
   });
 })()`;
 
@@ -89,5 +106,6 @@ export async function readInFrame(context: BrowserContext, page: Page, frame: Fr
   const { result } = (await session.send('Runtime.evaluate', { expression: READ, contextId: executionContextId, returnByValue: true })) as {
     result: { value: string };
   };
-  return JSON.parse(result.value) as FrameTruth;
+  const { secureContextType, crossOriginIsolatedContextType, gatedAPIFeatures } = node.frame;
+  return { ...(JSON.parse(result.value) as Omit<FrameTruth, 'cdp'>), cdp: { secureContextType, crossOriginIsolatedContextType, gatedAPIFeatures } };
 }

@@ -139,7 +139,10 @@ test('observed values equal what the browser reports inside each frame', async (
     expect({
       url: o.url, origin: o.origin, isSecureContext: o.isSecureContext, crossOriginIsolated: o.crossOriginIsolated,
       documentDomain: o.documentDomain, originAgentCluster: o.originAgentCluster,
-    }).toEqual(truth);
+    }).toEqual({
+      url: truth.url, origin: truth.origin, isSecureContext: truth.isSecureContext, crossOriginIsolated: truth.crossOriginIsolated,
+      documentDomain: truth.documentDomain, originAgentCluster: truth.originAgentCluster,
+    });
     rows.push(`${(id ?? 'top').padEnd(28)} origin=${o.origin} secure=${o.isSecureContext} coi=${o.crossOriginIsolated}`);
   }
   console.log(rows.join('\n'));

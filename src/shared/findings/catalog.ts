@@ -1,0 +1,130 @@
+// Every kind of finding the analysis reports: static metadata in one place (model: Lighthouse's audit
+// metadata). Rules in this folder produce per-frame results that point back here by id.
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface FindingKind {
+  title: string;
+  /** Why it matters, in one or two sentences. */
+  description: string;
+  severity: Severity;
+  spec: readonly string[];
+  /** The general fix; each result states the concrete change for its frame. */
+  fix: string;
+}
+
+const SC = 'https://w3c.github.io/webappsec-secure-contexts/';
+const HTML_SANDBOX = 'https://html.spec.whatwg.org/#attr-iframe-sandbox';
+
+export const FINDINGS = {
+  'insecure-scheme': {
+    title: 'Not a secure context: the document is not served from a trustworthy origin',
+    description: 'Features restricted to secure contexts (service workers, crypto.subtle, clipboard, WebAuthn, …) are missing from this document.',
+    severity: 'warning',
+    spec: [`${SC}#is-origin-trustworthy`, `${SC}#is-settings-object-contextually-secure`],
+    fix: 'Serve the document over HTTPS (or from localhost while developing).',
+  },
+  'insecure-ancestor': {
+    title: 'Not a secure context: an ancestor frame is not trustworthy',
+    description: 'A document is a secure context only if every document above it is too; an HTTPS frame inside an HTTP page loses every secure-context feature.',
+    severity: 'warning',
+    spec: [`${SC}#is-settings-object-contextually-secure`, `${SC}#examples-framed`],
+    fix: 'Serve the ancestor named in the evidence over HTTPS.',
+  },
+  'escapable-sandbox': {
+    title: 'The sandbox can be removed by the framed document',
+    description: 'With allow-scripts and allow-same-origin, a same-origin framed document can reach its own <iframe> element, remove the sandbox attribute and reload itself unsandboxed: the sandbox protects nothing.',
+    severity: 'error',
+    spec: [HTML_SANDBOX],
+    fix: 'Drop allow-same-origin (or allow-scripts), or serve the framed content from another origin.',
+  },
+  'conflicting-top-navigation': {
+    title: 'allow-top-navigation and allow-top-navigation-by-user-activation together',
+    description: 'HTML forbids both keywords together: allow-top-navigation wins, so top-level navigation is allowed even without a user click.',
+    severity: 'warning',
+    spec: [HTML_SANDBOX],
+    fix: 'Keep only allow-top-navigation-by-user-activation (or only allow-top-navigation if navigation without a click is intended).',
+  },
+  'unknown-sandbox-token': {
+    title: 'Unknown sandbox keyword',
+    description: 'Browsers ignore sandbox tokens they do not know, so a misspelt keyword lifts nothing.',
+    severity: 'warning',
+    spec: ['https://html.spec.whatwg.org/#parse-a-sandboxing-directive'],
+    fix: 'Correct or remove the token.',
+  },
+  'engine-specific-sandbox-token': {
+    title: 'Engine-specific sandbox keyword',
+    description: 'This keyword is not in HTML; only some browsers know it, and the others ignore it.',
+    severity: 'info',
+    spec: ['https://html.spec.whatwg.org/#parse-a-sandboxing-directive'],
+    fix: 'Keep it only if the engines that know it are the ones you target.',
+  },
+  'sandbox-changed-after-load': {
+    title: 'The sandbox attribute changed after the frame loaded',
+    description: 'A frame keeps the sandboxing flags it navigated with; a changed sandbox attribute applies only from the frame\'s next navigation.',
+    severity: 'warning',
+    spec: ['https://html.spec.whatwg.org/#attr-iframe-sandbox', 'https://html.spec.whatwg.org/#determining-the-creation-sandboxing-flags'],
+    fix: 'Set the sandbox attribute before setting src (or navigate the frame again after changing it).',
+  },
+  'popups-inherit-sandbox': {
+    title: 'Popups from this frame inherit its sandbox',
+    description: 'allow-popups without allow-popups-to-escape-sandbox opens every popup with this frame\'s sandbox: a sign-in, payment or help page opened from here runs without scripts, with an opaque origin, and so on.',
+    severity: 'warning',
+    spec: ['https://html.spec.whatwg.org/#sandbox-propagates-to-auxiliary-browsing-contexts-flag'],
+    fix: 'Add allow-popups-to-escape-sandbox if the pages it opens are trusted to run unsandboxed.',
+  },
+  'csp-sandbox-report-only': {
+    title: 'CSP sandbox in a report-only policy does nothing',
+    description: 'Content-Security-Policy-Report-Only cannot sandbox a document: the sandbox directive is not enforced and nothing is reported for it.',
+    severity: 'info',
+    spec: ['https://html.spec.whatwg.org/#csp-derived-sandboxing-flags', 'https://w3c.github.io/webappsec-csp/#directive-sandbox'],
+    fix: 'Move the sandbox directive to an enforced Content-Security-Policy header to apply it.',
+  },
+  'multiple-csp-sandbox': {
+    title: 'Several CSP sandbox directives',
+    description: 'The response carries several enforced sandbox directives. Browsers enforce every policy, so the flags of all of them apply (HTML\'s text reads only the last one).',
+    severity: 'info',
+    spec: ['https://html.spec.whatwg.org/#csp-derived-sandboxing-flags', 'https://w3c.github.io/webappsec-csp/#enforced'],
+    fix: 'Merge them into one sandbox directive listing the keywords you mean.',
+  },
+  'sandbox-on-frame-element': {
+    title: 'sandbox on a <frame> element has no effect',
+    description: 'Only <iframe> has a sandbox attribute; on <frame> it is ignored.',
+    severity: 'warning',
+    spec: ['https://html.spec.whatwg.org/#frame'],
+    fix: 'Use an <iframe>, or deliver the sandbox with a Content-Security-Policy: sandbox header on the framed document.',
+  },
+} as const satisfies Record<string, FindingKind>;
+
+export type FindingId = keyof typeof FINDINGS;
+
+/** One piece of evidence: the header, attribute, URL or ancestor that decided. Values are page text. */
+export interface Evidence {
+  label: string;
+  value: string;
+}
+
+export interface Finding {
+  id: FindingId;
+  severity: Severity;
+  frameId: number;
+  /** Why this frame, in a sentence or two. */
+  explanation: string;
+  evidence: Evidence[];
+  /** The spec step (or browser behaviour) that decided, in words. */
+  step: string;
+  /** The concrete change for this frame. */
+  fix: string;
+  spec: readonly string[];
+  /** The verdict differs between engines; the explanation says how. */
+  engineSpecific?: boolean;
+}
+
+export function finding(id: FindingId, fields: Omit<Finding, 'id' | 'severity' | 'spec' | 'fix'> & { fix?: string; severity?: Severity }): Finding {
+  const kind: FindingKind = FINDINGS[id];
+  const { fix, severity, ...rest } = fields;
+  return { id, severity: severity ?? kind.severity, spec: kind.spec, fix: fix ?? kind.fix, ...rest };
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** Worst first, then by id, so every view lists findings in the same order. */
+export const byWorstFirst = (a: Finding, b: Finding) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id);
