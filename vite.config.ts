@@ -42,7 +42,13 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       minify: false,
       modulePreload: false,
-      rollupOptions: { input: { panel: resolve(root, 'src/panel/panel.html'), devtools: resolve(root, 'src/panel/devtools.html') } },
+      rollupOptions: {
+        input: {
+          panel: resolve(root, 'src/panel/panel.html'),
+          devtools: resolve(root, 'src/panel/devtools.html'),
+          options: resolve(root, 'src/panel/options.html'),
+        },
+      },
     },
   };
 });

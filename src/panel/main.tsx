@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { App } from './components/App.tsx';
 import { createStore } from './store.ts';
 import { connectToBackground } from './transport.ts';
+import { currentEngine, loadSettings, watchSettings } from './settings.ts';
 import './panel.css';
 
 type Devtools = { inspectedWindow?: { tabId: number; reload(options?: object): void }; panels?: { themeName?: string } };
@@ -12,7 +13,9 @@ const devtools = (browser as unknown as { devtools?: Devtools }).devtools;
 const tabId = devtools?.inspectedWindow?.tabId ?? Number(new URLSearchParams(location.search).get('tabId'));
 document.documentElement.dataset.theme = devtools?.panels?.themeName === 'dark' ? 'dark' : 'light';
 
-const store = createStore();
+const store = createStore(currentEngine());
+void loadSettings().then((s) => (store.settings.value = s));
+watchSettings((s) => (store.settings.value = s));
 connectToBackground(tabId, {
   snapshot: (m) => store.applySnapshot(m),
   update: (m) => store.applyUpdate(m),

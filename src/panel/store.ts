@@ -4,10 +4,14 @@ import { computed, signal } from '@preact/signals';
 import { buildFrameTree, flattenFrameTree, frameLabel, type FrameNode } from '../shared/frame-tree.ts';
 import type { BackgroundToPanel } from '../shared/protocol.ts';
 import type { TabSnapshot } from '../shared/snapshot.ts';
+import { evaluatePage } from '../shared/evaluate.ts';
+import type { Engine } from '../shared/origin.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import type { ConnectionState } from './transport.ts';
 
-export function createStore() {
+export function createStore(engine: Engine = 'chromium') {
   const snapshot = signal<TabSnapshot | null>(null);
+  const settings = signal<Settings>(DEFAULT_SETTINGS);
   const connection = signal<ConnectionState>('connecting');
   const selectedFrameId = signal<number | null>(null);
   const filter = signal('');
@@ -30,9 +34,14 @@ export function createStore() {
     return out;
   });
   const selected = computed(() => allNodes.value.find((n) => n.frame.frameId === selectedFrameId.value) ?? null);
+  /** The analysis of the current page: recomputed when the snapshot or the settings change. */
+  const evaluation = computed(() => {
+    const page = snapshot.value?.page;
+    return page ? evaluatePage(page, { engine, trustworthyOrigins: settings.value.trustworthyOrigins }) : null;
+  });
 
   return {
-    snapshot, connection, selectedFrameId, filter, collapsed, tree, allNodes, rows, selected,
+    snapshot, settings, evaluation, connection, selectedFrameId, filter, collapsed, tree, allNodes, rows, selected,
     applySnapshot(msg: BackgroundToPanel['snapshot']) {
       const prevPage = snapshot.value?.page?.pageId;
       snapshot.value = msg.snapshot;

@@ -117,6 +117,24 @@ export function originOfURL(input: string | URLRecord, options: { engine?: Engin
 
 export { SPECIAL_TUPLE_SCHEMES };
 
+/** Each engine's extension scheme: its pages have tuple origins there. */
+export const EXTENSION_SCHEMES: Record<Engine, string> = { chromium: 'chrome-extension', firefox: 'moz-extension' };
+
+/**
+ * The origin a browser gives a document at this URL. Browser: the URL Standard makes extension URLs
+ * opaque, but Chromium gives chrome-extension://ID pages the tuple origin ("chrome-extension", ID) and
+ * Firefox does the same for moz-extension://UUID (self.origin is "chrome-extension://ID"). Everything
+ * else is the URL Standard's origin.
+ */
+export function browserOriginOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
+  const url = typeof input === 'string' ? parseURLRecord(input) : input;
+  const engine = options.engine ?? 'chromium';
+  if (url !== null && url.scheme === EXTENSION_SCHEMES[engine] && typeof url.host === 'string' && url.host !== '') {
+    return { type: 'tuple', scheme: url.scheme, host: serializeHost(url.host), hostKind: 'opaque', port: url.port, domain: null };
+  }
+  return originOfURL(url ?? String(input), options);
+}
+
 // https://html.spec.whatwg.org/#ascii-serialisation-of-an-origin
 export function serializeOrigin(origin: Origin): string {
   if (origin.type === 'opaque') return 'null';
@@ -226,7 +244,7 @@ export function determineTheOrigin(input: DocumentOriginInput, trace?: OriginSte
       return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
     }
     trace?.push({ step: 'origin-of-url' });
-    return originOfURL(url ?? input.url, { ...(input.engine ? { engine: input.engine } : {}), ...(input.key ? { key: input.key } : {}) });
+    return browserOriginOfURL(url ?? input.url, { ...(input.engine ? { engine: input.engine } : {}), ...(input.key ? { key: input.key } : {}) });
   };
   // 1. If sandboxFlags has its sandboxed origin browsing context flag set, return a new opaque origin.
   if (input.sandboxedOrigin) {

@@ -2,43 +2,58 @@
 // document is a secure context, walking its ancestors (vectors decision 1: the Secure Contexts model
 // that browsers ship — the document itself and every ancestor must be potentially trustworthy).
 // Pure and total; each verdict says which step decided it.
-import { originOfURL, parseURLRecord, serializeOrigin, type Engine, type Origin, type TupleOrigin } from './origin.ts';
+import { browserOriginOfURL, originOfURL, parseURLRecord, serializeOrigin, type Engine, type Origin, type TupleOrigin } from './origin.ts';
+import { publicSuffix } from './site.ts';
 
 // ── user-configured trustworthy origins ──────────────────────────────────────────────────────────
 /**
- * An origin the user treats as trustworthy, like Chromium's
- * `--unsafely-treat-insecure-origin-as-secure`: an exact origin (`http://intranet.test:8080`) or every
- * subdomain of a host (`http://*.intranet.test`, which does not match `intranet.test` itself).
+ * An entry of the user's trustworthy origins, with the syntax of Chromium's
+ * `--unsafely-treat-insecure-origin-as-secure`: an origin (`http://intranet.test:8080`, matched
+ * exactly), or a host pattern with `*` wildcards (`*.intranet.test`, matching any scheme and port of
+ * every host it matches; `*` never in the registrable domain, so `*.test` or `*.com` are refused).
  */
-export interface TrustworthyOriginPattern {
-  /** As the user wrote it (trimmed). */
-  source: string;
-  scheme: string;
-  /** Lowercased, serialized host without the `*.` prefix. */
-  host: string;
-  port: number | null;
-  subdomains: boolean;
-}
+export type TrustworthyOriginPattern =
+  | { kind: 'origin'; source: string; origin: string }
+  | { kind: 'host-pattern'; source: string; pattern: string; regex: RegExp };
 
 export type PatternParse = { ok: true; pattern: TrustworthyOriginPattern } | { ok: false; source: string; error: string };
 
 const MAX_PATTERNS = 200;
 
 /** Parses one configured entry; every rejected entry says why, so the settings UI can show it. */
+// Browser: Chromium's network::ParseSecureOriginAllowlist (IsValidWildcardPattern, CanonicalizeAllowlist).
 export function parseTrustworthyOriginPattern(input: string): PatternParse {
   const source = input.trim().slice(0, 2048);
   if (source === '') return { ok: false, source, error: 'empty entry' };
-  const wildcard = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)\*\.(.*)$/.exec(source);
-  const url = parseURLRecord(wildcard ? `${wildcard[1]}${wildcard[2]}` : source);
+  if (source.includes('*')) {
+    const pattern = source.toLowerCase();
+    if (/[/:]/.test(pattern)) {
+      return { ok: false, source, error: 'a wildcard entry is a host pattern without scheme or port, e.g. *.intranet.test' };
+    }
+    // A host matching the pattern must be a valid host…
+    const sample = pattern.replace(/\*/g, 'a');
+    const url = parseURLRecord(`http://${sample}:80/`);
+    if (url === null || typeof url.host !== 'string' || url.host === '') return { ok: false, source, error: 'not a valid host pattern' };
+    // …and the wildcard may only appear beyond the registrable domain (*.example.com, not *.com).
+    const suffix = publicSuffix(sample);
+    if (suffix === null || suffix === sample) return { ok: false, source, error: 'a wildcard must leave a registrable domain, e.g. *.example.com rather than *.com' };
+    const before = pattern.slice(0, pattern.length - suffix.length).split('.').filter((c) => c !== '');
+    if (before.length === 0 || before.at(-1)!.includes('*')) {
+      return { ok: false, source, error: 'a wildcard must leave a registrable domain, e.g. *.example.com rather than *.com' };
+    }
+    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return { ok: true, pattern: { kind: 'host-pattern', source, pattern, regex } };
+  }
+  const url = parseURLRecord(source);
   if (url === null) return { ok: false, source, error: 'not a URL (write an origin such as http://intranet.test:8080)' };
   const origin = originOfURL(url);
-  if (origin.type === 'opaque' || origin.host === '') {
-    return { ok: false, source, error: `a ${url.scheme}: URL has no tuple origin; only http(s), ws(s) and ftp origins can be listed` };
+  if (origin.type === 'opaque') {
+    return { ok: false, source, error: `a ${url.scheme}: URL has an opaque origin; only http(s), ws(s) and ftp origins can be listed` };
   }
-  return { ok: true, pattern: { source, scheme: origin.scheme, host: origin.host, port: origin.port, subdomains: wildcard !== null } };
+  return { ok: true, pattern: { kind: 'origin', source, origin: serializeOrigin(origin) } };
 }
 
-/** Parses the configured list (one entry per element; duplicates and entries beyond 200 dropped). */
+/** Parses the configured list (duplicates and entries beyond 200 dropped; blank entries skipped). */
 export function parseTrustworthyOrigins(entries: readonly string[]): { patterns: TrustworthyOriginPattern[]; errors: { source: string; error: string }[] } {
   const patterns: TrustworthyOriginPattern[] = [];
   const errors: { source: string; error: string }[] = [];
@@ -49,7 +64,7 @@ export function parseTrustworthyOrigins(entries: readonly string[]): { patterns:
       if (r.source !== '') errors.push({ source: r.source, error: r.error });
       continue;
     }
-    const key = `${r.pattern.subdomains ? '*.' : ''}${r.pattern.scheme}://${r.pattern.host}:${r.pattern.port}`;
+    const key = r.pattern.kind === 'origin' ? r.pattern.origin : `*${r.pattern.pattern}`;
     if (seen.has(key)) continue;
     seen.add(key);
     patterns.push(r.pattern);
@@ -59,8 +74,7 @@ export function parseTrustworthyOrigins(entries: readonly string[]): { patterns:
 }
 
 function matchesPattern(origin: TupleOrigin, p: TrustworthyOriginPattern): boolean {
-  if (origin.scheme !== p.scheme || origin.port !== p.port) return false;
-  return p.subdomains ? origin.host.endsWith(`.${p.host}`) : origin.host === p.host;
+  return p.kind === 'origin' ? serializeOrigin(origin) === p.origin : p.regex.test(origin.host);
 }
 
 // ── is origin potentially trustworthy ────────────────────────────────────────────────────────────
@@ -167,8 +181,9 @@ export function isURLPotentiallyTrustworthy(input: string, options: TrustworthyO
       return verdict;
     }
   }
-  // 3. Return the result of executing "is origin potentially trustworthy" on url's origin.
-  return isOriginPotentiallyTrustworthy(originOfURL(url ?? input, { engine }), options, trace);
+  // 3. Return the result of executing "is origin potentially trustworthy" on url's origin (as the
+  //    browser gives it: its own extension pages have tuple origins).
+  return isOriginPotentiallyTrustworthy(browserOriginOfURL(url ?? input, { engine }), options, trace);
 }
 
 // ── is a document a secure context ───────────────────────────────────────────────────────────────
@@ -223,7 +238,7 @@ export interface SecureContextVerdict {
   engineSpecific: boolean;
 }
 
-function judge(doc: ContextDocument, options: TrustworthyOptions): ContextCheck & { engineSpecific: boolean } {
+function judge(doc: ContextDocument, options: TrustworthyOptions): ContextCheck & { engineSpecific: boolean; localhost: boolean } {
   const engine = options.engine ?? 'chromium';
   let judgedOrigin: Origin = doc.origin;
   let judgedAs: JudgedAs = 'origin';
@@ -246,13 +261,16 @@ function judge(doc: ContextDocument, options: TrustworthyOptions): ContextCheck 
       }
     } else if (reason.kind === 'file-engine') {
       // Browser: Firefox's file: origins are opaque yet trustworthy (decision 2).
-      return { frameId: doc.frameId, url: doc.url, judged: 'null', judgedAs: 'file-engine', trustworthy: true, step: 'file', engineSpecific: true };
+      return { frameId: doc.frameId, url: doc.url, judged: 'null', judgedAs: 'file-engine', trustworthy: true, step: 'file', engineSpecific: true, localhost: false };
     }
   }
   const trace: TrustworthyStep[] = [];
   const trustworthy = isOriginPotentiallyTrustworthy(judgedOrigin, options, trace);
   return {
     frameId: doc.frameId, url: doc.url, judged: serializeOrigin(judgedOrigin), judgedAs, trustworthy, step: trace[0] ?? 'not-trustworthy', engineSpecific,
+    // Browser: Chromium's SecureLocalhost looks at the document's own origin (an opaque one is never
+    // localhost), whatever its scheme: https://localhost is SecureLocalhost too.
+    localhost: judgedAs === 'origin' && isLocalhostOrigin(judgedOrigin),
   };
 }
 
@@ -265,13 +283,13 @@ export function isASecureContext(chain: readonly ContextDocument[], options: Tru
   const [doc, ...rest] = chain;
   if (!doc) throw new Error('isASecureContext: empty chain');
   // The document's own origin (or, sandboxed, its creation URL's origin) must be potentially trustworthy.
-  const { engineSpecific: selfEngine, ...self } = judge(doc, options);
+  const { engineSpecific: selfEngine, localhost, ...self } = judge(doc, options);
   let engineSpecific = selfEngine;
   // Every ancestor's too, skipping srcdoc documents, up to the top-level browsing context.
   const ancestors: ContextCheck[] = [];
   for (const a of rest) {
     if (a.srcdoc) continue;
-    const { engineSpecific: e, ...check } = judge(a, options);
+    const { engineSpecific: e, localhost: _localhost, ...check } = judge(a, options);
     engineSpecific ||= e;
     ancestors.push(check);
   }
@@ -281,7 +299,7 @@ export function isASecureContext(chain: readonly ContextDocument[], options: Tru
   let category: SecureContextCategory;
   if (!self.trustworthy) category = 'insecure-scheme';
   else if (brokenBy) category = 'insecure-ancestor';
-  else if ((self.step === 'loopback-ip' || self.step === 'localhost') && self.judgedAs === 'origin') category = 'secure-localhost';
+  else if (localhost) category = 'secure-localhost';
   else category = 'secure';
   return { secure: self.trustworthy && brokenBy === null, category, self, ancestors, brokenBy, engineSpecific };
 }

@@ -5,7 +5,8 @@ import { expect, test, type Frame, type Page, type Worker } from '@playwright/te
 import { openPanel, REMOTE_DEBUGGING_ARG, type OpenPanel } from '../../src/cli/devtools.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import type { TabRecord } from '../../src/background/recorder.ts';
-import { allFrames, launchChromium, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
+import { evaluatePage } from '../../src/shared/evaluate.ts';
+import { allFrames, launchChromium, recordedFrameFor, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
 
 let server: FixtureServer;
 let browser: Launched;
@@ -98,9 +99,22 @@ test('the real DevTools panel lists every frame of the zoo page, nested as in th
     // A sandboxed frame, selected with the mouse, for the README's screenshot of the real panel.
     await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#sandbox-scripts' }).first().click();
     await expect(panel.locator('[data-testid=detail-sandbox]')).toHaveText('allow-scripts');
+    // The analysis is shown for the selected frame: its verdict and every active sandbox flag (the
+    // core's flags, which the secure-sandbox tests prove equal to what the browser applies).
+    const evaluation = evaluatePage(record, { engine: 'chromium' });
+    const sandboxed = evaluation.byFrameId.get(recordedFrameFor('sandbox-scripts', record)!.frame!.frameId)!;
+    await expect(panel.locator('[data-testid=secure-context-verdict]')).toHaveText(/^secure /);
+    const shownFlags = await panel.locator('[data-testid=sandbox-flags] tr[data-flag]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flag')));
+    expect(shownFlags.sort()).toEqual([...sandboxed.sandbox.active].sort());
+    expect(shownFlags).not.toContain('scripts');
+    expect(shownFlags).toContain('origin');
     const box = (await (await panel.frameElement()).boundingBox())!;
     const size = opened.devtools.viewportSize() ?? (await opened.devtools.evaluate(() => ({ width: innerWidth, height: innerHeight })));
     await opened.devtools.screenshot({ path: 'docs/panel-chromium.png', clip: { x: box.x, y: 0, width: box.width, height: size.height } });
+    // The data: frame: not a secure context in Chromium, with the finding that says why.
+    await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#data-url' }).first().click();
+    await expect(panel.locator('[data-testid=secure-context-verdict]')).toHaveText(/^not secure/);
+    await expect(panel.locator('[data-testid=finding-insecure-scheme]')).toHaveCount(1);
     console.log(`panel rows: ${rows.length}; browser frames: ${frames.length}`);
   } finally {
     await opened.disconnect();

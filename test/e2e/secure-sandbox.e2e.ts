@@ -4,12 +4,13 @@
 // category too), whether the page's own script ran, whether `self.origin` is "null", and which
 // secure-context-only APIs the frame exposes. Every frame is listed in the output.
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { evaluatePage, type PageEvaluation } from '../../src/shared/evaluate.ts';
-import { SECURE_CONTEXT_FEATURES, type SecureContextCategory } from '../../src/shared/secure-context.ts';
+import { evaluatePage } from '../../src/shared/evaluate.ts';
+import { SECURE_CONTEXT_FEATURES } from '../../src/shared/secure-context.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import { launchChromium, recordedFrameFor, recordedFrameOf, settledPage, storedPage, tabIdOf, warmUp, type Launched } from './harness.ts';
-import { readInFrame, type FrameTruth } from './oracle.ts';
+import { launchChromium, recordedFrameFor, settledPage, storedPage, tabIdOf, warmUp, type Launched } from './harness.ts';
+import { readInFrame } from './oracle.ts';
+import { agreeOnEveryFrame } from './agreement.ts';
 
 let server: FixtureServer;
 let browser: Launched;
@@ -36,53 +37,6 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-const CDP_CATEGORY: Record<string, SecureContextCategory> = {
-  Secure: 'secure',
-  SecureLocalhost: 'secure-localhost',
-  InsecureScheme: 'insecure-scheme',
-  InsecureAncestor: 'insecure-ancestor',
-};
-
-/**
- * Compares every frame of `p` (a tab showing `record`) with the browser; returns one line per frame.
- * `expectFrames` guards against a page that silently lost frames.
- */
-async function agreeOnEveryFrame(p: Page, record: PageRecord, evaluation: PageEvaluation): Promise<string[]> {
-  const rows: string[] = [];
-  for (const frame of p.frames()) {
-    const rec = await recordedFrameOf(p, frame, record);
-    expect(rec, `recorded frame for ${frame.url()}`).toBeDefined();
-    const e = evaluation.byFrameId.get(rec!.frameId)!;
-    const truth: FrameTruth | null = await readInFrame(browser.context, p, frame);
-    const name = frame === p.mainFrame() ? 'top' : (await (await frame.frameElement()).getAttribute('id')) ?? frame.url();
-    if (truth === null) {
-      expect(rec!.status, `${name} shows an error page`).toBe('error');
-      rows.push(`${name.padEnd(30)} (error page: nothing to compare)`);
-      continue;
-    }
-    const sc = e.secureContext;
-    const where = `${name} (${rec!.url})`;
-    expect(sc.secure, `secure context, core vs browser: ${where}`).toBe(truth.isSecureContext);
-    expect(sc.secure, `secure context, core vs observer: ${where}`).toBe(rec!.observed?.isSecureContext);
-    expect(sc.category, `category, core vs CDP: ${where}`).toBe(CDP_CATEGORY[truth.cdp.secureContextType]);
-    expect(e.predicted.originOpaque, `opaque origin: ${where}`).toBe(truth.origin === 'null');
-    if (truth.hasScript) expect(e.predicted.scriptsRun, `page script runs: ${where}`).toBe(truth.scriptRan);
-    // What a non-secure context loses, per the catalog: none of the probed APIs is exposed there.
-    const exposed = Object.entries(truth.features).filter(([, on]) => on).map(([n]) => n);
-    if (truth.isSecureContext) expect(exposed, `secure-context APIs in ${where}`).toEqual(exposedWhenSecure);
-    else expect(exposed, `secure-context APIs in the non-secure ${where}`).toEqual([]);
-    rows.push([
-      name.padEnd(30),
-      `${sc.category.padEnd(17)} (CDP ${truth.cdp.secureContextType})`,
-      sc.brokenBy ? `broken by frame ${sc.brokenBy.frameId} ${sc.brokenBy.judged}` : '',
-      `origin ${truth.origin}`,
-      truth.hasScript ? `scripts ${truth.scriptRan ? 'run' : 'blocked'}` : 'no page script',
-      `${e.sandbox.active.size} sandbox flags`,
-    ].filter(Boolean).join('  '));
-  }
-  return rows;
-}
-
 async function settle(url: string): Promise<PageRecord> {
   return settledPage(worker, await tabIdOf(worker, url));
 }
@@ -99,7 +53,7 @@ for (const [title, url] of PAGES) {
   test(`secure context, sandbox and origin of every frame agree with Chromium: ${title}`, async () => {
     await page.goto(url());
     const record = await settle(url());
-    const rows = await agreeOnEveryFrame(page, record, evaluatePage(record, { engine: 'chromium' }));
+    const rows = await agreeOnEveryFrame(browser.context, page, record, evaluatePage(record, { engine: 'chromium' }), exposedWhenSecure);
     console.log(`${url()}: ${rows.length} frames\n${rows.join('\n')}`);
     expect(rows).toHaveLength(page.frames().length);
   });
@@ -136,7 +90,7 @@ test('sandboxes: nested, CSP inside an attribute, two CSP policies, report-only,
     return added?.sandbox === '' && removed?.sandbox === null && (added.sandboxHistory?.length ?? 0) > 0 && (removed.sandboxHistory?.length ?? 0) > 0;
   }).toBe(true);
   const evaluation = evaluatePage(record!, { engine: 'chromium' });
-  const rows = await agreeOnEveryFrame(page, record!, evaluation);
+  const rows = await agreeOnEveryFrame(browser.context, page, record!, evaluation, exposedWhenSecure);
   console.log(`${url}: ${rows.length} frames\n${rows.join('\n')}`);
   expect(rows).toHaveLength(page.frames().length);
 
@@ -167,7 +121,7 @@ for (const [opener, inherits] of [['popup-opener', true], ['popup-escaper', fals
     const popupRecord = await settle(popup.url());
     expect(popupRecord.openedBy?.chain.length, 'opener chain recorded').toBe(2);
     const evaluation = evaluatePage(popupRecord, { engine: 'chromium' });
-    const rows = await agreeOnEveryFrame(popup, popupRecord, evaluation);
+    const rows = await agreeOnEveryFrame(browser.context, popup, popupRecord, evaluation, exposedWhenSecure);
     console.log(`popup ${popup.url()}: ${rows.join('\n')}`);
     const top = evaluation.byFrameId.get(0)!;
     expect(top.predicted).toEqual(inherits ? { scriptsRun: false, originOpaque: true } : { scriptsRun: true, originOpaque: false });
@@ -184,7 +138,7 @@ test('an https popup opened by an http page is judged on its own: secure', async
   await popup.waitForLoadState('load');
   const popupRecord = await settle(popup.url());
   const evaluation = evaluatePage(popupRecord, { engine: 'chromium' });
-  const rows = await agreeOnEveryFrame(popup, popupRecord, evaluation);
+  const rows = await agreeOnEveryFrame(browser.context, popup, popupRecord, evaluation, exposedWhenSecure);
   console.log(`popup ${popup.url()}: ${rows.join('\n')}`);
   expect(evaluation.byFrameId.get(0)!.secureContext.category).toBe('secure');
   await popup.close();

@@ -38,6 +38,7 @@ describe('isContentMessage', () => {
     ['embeds with getFrameId, probe and frame elements', embeds({ embeds: [report({ frameId: 3 }), report({ index: 1, tag: 'frame', probe: NONCE, credentialless: { attribute: true, property: true } })], dropped: 4 })],
     ['embeds with exactly MAX_EMBEDS elements', embeds({ embeds: Array.from({ length: MAX_EMBEDS }, (_, index) => report({ index })) })],
     ['probe', probe(NONCE)],
+    ['embeds with a sandbox attribute history', embeds({ embeds: [report({ sandbox: '', sandboxHistory: [{ value: null, until: 1.5 }, { value: 'allow-scripts', until: 2 }] })] })],
   ])('accepts %s', (_, msg) => {
     expect(isContentMessage(msg)).toBe(true);
   });
@@ -58,6 +59,10 @@ describe('isContentMessage', () => {
     ['observe with an origin longer than MAX_TEXT*2', observe({ origin: LONG })],
     ['embeds with a src longer than MAX_TEXT*2', embeds({ embeds: [report({ src: LONG })] })],
     ['embeds with a sandbox longer than MAX_TEXT*2', embeds({ embeds: [report({ sandbox: LONG })] })],
+    ['embeds with a sandbox history that is not a list', embeds({ embeds: [report({ sandboxHistory: 'x' as never })] })],
+    ['embeds with a sandbox history longer than MAX_SANDBOX_HISTORY', embeds({ embeds: [report({ sandboxHistory: Array.from({ length: 9 }, () => ({ value: null, until: 1 })) })] })],
+    ['embeds with a sandbox history value that is a number', embeds({ embeds: [report({ sandboxHistory: [{ value: 1 as never, until: 1 }] })] })],
+    ['embeds with a sandbox history time that is not finite', embeds({ embeds: [report({ sandboxHistory: [{ value: null, until: Infinity }] })] })],
     ['embeds with more than MAX_EMBEDS elements', embeds({ embeds: Array.from({ length: MAX_EMBEDS + 1 }, (_, index) => report({ index })) })],
     ['embeds that is not an array', embeds({ embeds: { 0: report() } })],
     ['embeds with a negative dropped count', embeds({ dropped: -1 })],
@@ -150,6 +155,8 @@ describe('isBackgroundMessage', () => {
     ['an update', update()],
     ['an update with nothing in it', update({ upserts: [], removed: [] })],
     ['a version mismatch', { type: 'version-mismatch', v: PROTOCOL_VERSION, expected: PROTOCOL_VERSION }],
+    ['a snapshot of a popup with its opener chain', snapshot(page({ openedBy: { tabId: 3, frameId: 2, url: 'https://a.test/', at: 5, chain: [frame()] } }))],
+    ['a frame with commit times', update({ upserts: [frame({ navigationStartedAt: 1, committedAt: 2.5, pendingNavigationAt: 3 })] })],
   ])('accepts %s', (_, msg) => {
     expect(isBackgroundMessage(msg)).toBe(true);
   });
@@ -167,6 +174,10 @@ describe('isBackgroundMessage', () => {
     ['an update with string frame ids removed', update({ removed: ['2'] })],
     ['an update without a pageId', update({ pageId: undefined })],
     ['a version mismatch without the expected version', { type: 'version-mismatch', v: PROTOCOL_VERSION }],
+    ['a popup whose opener chain holds a malformed frame', snapshot(page({ openedBy: { tabId: 3, frameId: 2, url: 'x', at: 5, chain: [frame({ url: 5 })] } }))],
+    ['a popup whose opener chain is longer than MAX_OPENER_CHAIN', snapshot(page({ openedBy: { tabId: 3, frameId: 2, url: 'x', at: 5, chain: Array.from({ length: 33 }, () => frame()) } }))],
+    ['a popup whose opener has no tab id', snapshot(page({ openedBy: { frameId: 2, url: 'x', at: 5, chain: [] } }))],
+    ['a frame whose commit time is a string', update({ upserts: [frame({ committedAt: '2' })] })],
   ])('rejects %s', (_, msg) => {
     expect(isBackgroundMessage(msg)).toBe(false);
   });

@@ -15,8 +15,10 @@ import {
   onErrorOccurred,
   onHeadersReceived,
   onObserve,
+  onCreatedNavigationTarget,
   onProbe,
   onSameDocumentNavigation,
+  openerChain,
   type CommittedEvent,
   type Delta,
   type ErrorEvent,
@@ -915,5 +917,81 @@ describe('frames the browser frame list omits', () => {
     onCommitted(tab, topCommit('T', 'http://a.test/', 1), newDelta());
     expect(onObserve(tab, sender(10, 'B'), blobObservation, 5, newDelta())).toBe(false);
     expect(frameOf(tab, 10)).toBeUndefined();
+  });
+});
+
+describe('commit times and sandbox attribute history', () => {
+  test('a subframe document records when its navigation started and when it committed', () => {
+    const tab = zoo();
+    // navigateSub fires onBeforeNavigate and onCommitted at the same time; a real fetch takes a while.
+    onBeforeNavigate(tab, subBefore({ frameId: 3, parentFrameId: 0, parentDocumentId: 'A', url: 'https://a.test/next', at: 200 }), newDelta());
+    expect(frameOf(tab, 3)).toMatchObject({ pendingNavigationAt: 200, committedAt: 130 });
+    onCommitted(tab, subCommit({ frameId: 3, parentFrameId: 0, documentId: 'S3b', parentDocumentId: 'A', url: 'https://a.test/next', at: 260 }), newDelta());
+    expect(frameOf(tab, 3)).toMatchObject({ navigationStartedAt: 200, committedAt: 260 });
+    expect(frameOf(tab, 3)!.pendingNavigationAt).toBeUndefined();
+  });
+
+  test('a document that commits without onBeforeNavigate (about:blank, srcdoc) started at its commit', () => {
+    const tab = zoo();
+    onCommitted(tab, subCommit({ frameId: 5, parentFrameId: 0, documentId: 'S5', parentDocumentId: 'A', url: 'about:srcdoc', at: 300 }), newDelta());
+    expect(frameOf(tab, 5)).toMatchObject({ navigationStartedAt: 300, committedAt: 300 });
+  });
+
+  test('a failed navigation forgets when it started', () => {
+    const tab = zoo();
+    onBeforeNavigate(tab, subBefore({ frameId: 3, parentFrameId: 0, parentDocumentId: 'A', url: 'https://a.test/x', at: 200 }), newDelta());
+    onErrorOccurred(tab, subError({ frameId: 3, parentFrameId: 0, documentId: 'S3', parentDocumentId: 'A', url: 'https://a.test/x', at: 210 }, 'net::ERR_BLOCKED_BY_RESPONSE'), newDelta());
+    expect(frameOf(tab, 3)!.pendingNavigationAt).toBeUndefined();
+  });
+
+  test('an element\'s sandbox history is kept, with page-controlled values clipped', () => {
+    const tab = zoo();
+    const long = 'b'.repeat(MAX_TEXT + 2);
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { frameId: 1, sandbox: '', sandboxHistory: [{ value: null, until: 150 }, { value: long, until: 160 }] })]), 170, newDelta());
+    expect(frameOf(tab, 0)!.embeds![0]!.sandboxHistory).toEqual([{ value: null, until: 150 }, { value: clipText(long), until: 160 }]);
+  });
+});
+
+describe('popups', () => {
+  const created = (tabId: number, sourceTabId: number, sourceFrameId: number, at = 500) =>
+    ({ tabId, sourceTabId, sourceFrameId, url: 'https://a.test/popup', timeStamp: at });
+
+  test('the opener chain is the opener frame and its ancestors, top first, each keeping only the element of the next', () => {
+    const tab = zoo();
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { frameId: 1, sandbox: 'allow-popups' }), embed(1, { frameId: 3 })]), 150, newDelta());
+    onEmbeds(tab, sender(1, 'S1'), embeds([embed(0, { frameId: 2 })]), 150, newDelta());
+    const chain = openerChain(tab, 2);
+    expect(chain.map((f) => f.frameId)).toEqual([0, 1, 2]);
+    expect(chain[0]!.embeds!.map((e) => e.frameId)).toEqual([1]);
+    expect(chain[1]!.embeds!.map((e) => e.frameId)).toEqual([2]);
+    expect(chain[2]!.embeds ?? []).toEqual([]);
+    // A copy: later changes to the opener's record do not reach the popup's.
+    frameOf(tab, 0)!.embeds![0]!.sandbox = null;
+    expect(chain[0]!.embeds![0]!.sandbox).toBe('allow-popups');
+  });
+
+  test('an unknown source tab or frame gives an empty chain', () => {
+    expect(openerChain(undefined, 0)).toEqual([]);
+    expect(openerChain(zoo(), 99)).toEqual([]);
+  });
+
+  test('the popup tab remembers its opener, and every page it shows carries it', () => {
+    const opener = zoo();
+    const popup = newTabRecord(TAB + 1);
+    const d = step((d) => onCreatedNavigationTarget(popup, created(TAB + 1, TAB, 3), openerChain(opener, 3), d));
+    expect(d.dirty).toBe(true);
+    onCommitted(popup, { ...topCommit('P', 'https://a.test/popup', 510), tabId: TAB + 1 }, newDelta());
+    expect(activePage(popup)!.openedBy).toMatchObject({ tabId: TAB, frameId: 3, url: 'https://a.test/three', at: 500 });
+    expect(activePage(popup)!.openedBy!.chain.map((f) => f.frameId)).toEqual([0, 3]);
+    onCommitted(popup, { ...topCommit('P2', 'https://b.test/next', 600), tabId: TAB + 1 }, newDelta());
+    expect(activePage(popup)!.openedBy?.frameId).toBe(3);
+  });
+
+  test('a popup that committed before the event still gets its opener (and panels get a full snapshot)', () => {
+    const popup = newTabRecord(TAB + 1);
+    onCommitted(popup, { ...topCommit('P', 'https://a.test/popup', 490), tabId: TAB + 1 }, newDelta());
+    const d = step((d) => onCreatedNavigationTarget(popup, created(TAB + 1, TAB, 0), openerChain(zoo(), 0), d));
+    expect(activePage(popup)!.openedBy?.frameId).toBe(0);
+    expect(d.pageSwitched).toBe(true);
   });
 });

@@ -40,7 +40,10 @@ export function App({ store, onReload }: { store: Store; onReload(): void }) {
             />
           </div>
           <div class="pane details-pane">
-            <FrameDetails node={store.selected.value} />
+            <FrameDetails
+              node={store.selected.value}
+              evaluation={store.selected.value ? store.evaluation.value?.byFrameId.get(store.selected.value.frame.frameId) ?? null : null}
+            />
           </div>
         </main>
       )}

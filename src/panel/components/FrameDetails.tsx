@@ -1,5 +1,7 @@
+import type { FrameEvaluation } from '../../shared/evaluate.ts';
 import type { FrameNode } from '../../shared/frame-tree.ts';
 import { strings } from '../strings.ts';
+import { FindingsSection, SandboxSection, SecureContextSection } from './Verdicts.tsx';
 
 function Row({ name, value, testid }: { name: string; value: string | number | boolean | null | undefined; testid?: string }) {
   return (
@@ -11,13 +13,16 @@ function Row({ name, value, testid }: { name: string; value: string | number | b
 }
 
 /** Everything recorded about one frame. Page-controlled values are rendered as text only. */
-export function FrameDetails({ node }: { node: FrameNode | null }) {
+export function FrameDetails({ node, evaluation }: { node: FrameNode | null; evaluation: FrameEvaluation | null }) {
   if (!node) return <div class="empty">{strings.selectFrame}</div>;
   const f = node.frame;
   const o = f.observed;
   const el = node.owner;
   return (
     <div class="details" data-testid="frame-details">
+      {evaluation && <FindingsSection e={evaluation} />}
+      {evaluation && <SecureContextSection e={evaluation} />}
+      {evaluation && <SandboxSection e={evaluation} />}
       <section>
         <h2>{strings.sections.document}</h2>
         <table class="kv">

@@ -1,0 +1,144 @@
+// The analysis of one frame: findings, secure context and sandbox. Every value that comes from the
+// page (URLs, attribute and header values) is rendered as text.
+import type { FrameEvaluation } from '../../shared/evaluate.ts';
+import { FINDINGS } from '../../shared/findings/catalog.ts';
+import { describeSource } from '../../shared/findings/describe.ts';
+import { SANDBOX_FLAG_INFO } from '../../shared/sandboxing.ts';
+import { SECURE_CONTEXT_FEATURES } from '../../shared/secure-context.ts';
+import { strings } from '../strings.ts';
+
+export function FindingsSection({ e }: { e: FrameEvaluation }) {
+  return (
+    <section>
+      <h2>{strings.sections.findings}</h2>
+      {e.findings.length === 0 ? (
+        <p class="note" data-testid="no-findings">{strings.noFindings}</p>
+      ) : (
+        <ul class="findings" data-testid="findings">
+          {e.findings.map((f, i) => (
+            <li key={`${f.id}-${i}`} class={`finding finding-${f.severity}`} data-testid={`finding-${f.id}`}>
+              <div class="finding-title">
+                <span class={`badge badge-${f.severity}`}>{strings.severity[f.severity]}</span> {FINDINGS[f.id].title}
+              </div>
+              <p>{f.explanation}</p>
+              {f.evidence.length > 0 && (
+                <table class="kv">
+                  <tbody>
+                    {f.evidence.map((ev, j) => (
+                      <tr key={j}>
+                        <th scope="row">{ev.label}</th>
+                        <td>{ev.value}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              <p class="step">{f.step}</p>
+              <p class="fix"><strong>{strings.fix}</strong> {f.fix}</p>
+              <p class="spec">{f.spec.map((s) => <a key={s} href={s} target="_blank" rel="noreferrer">{s}</a>)}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function SecureContextSection({ e }: { e: FrameEvaluation }) {
+  const v = e.secureContext;
+  return (
+    <section>
+      <h2>{strings.sections.secureContext}</h2>
+      <table class="kv">
+        <tbody>
+          <tr>
+            <th scope="row">{strings.verdict}</th>
+            <td data-testid="secure-context-verdict">{`${v.secure ? 'secure' : 'not secure'} (${strings.secureCategory[v.category]})`}</td>
+          </tr>
+          <tr>
+            <th scope="row">{strings.judged}</th>
+            <td>{`${v.self.judged} — ${strings.trustworthyStep[v.self.step]}`}</td>
+          </tr>
+          {v.brokenBy && (
+            <tr>
+              <th scope="row">{strings.brokenBy}</th>
+              <td data-testid="secure-context-broken-by">{`frame ${v.brokenBy.frameId}: ${v.brokenBy.url} (${v.brokenBy.judged})`}</td>
+            </tr>
+          )}
+          {v.ancestors.length > 0 && (
+            <tr>
+              <th scope="row">{strings.ancestors}</th>
+              <td>
+                <ol class="chain">
+                  {v.ancestors.map((a) => (
+                    <li key={a.frameId} class={a.trustworthy ? '' : 'broken'}>{`${a.trustworthy ? '✓' : '✗'} ${a.judged} (frame ${a.frameId})`}</li>
+                  ))}
+                </ol>
+              </td>
+            </tr>
+          )}
+          {!v.secure && (
+            <tr>
+              <th scope="row">{strings.loses}</th>
+              <td data-testid="secure-context-loses">{SECURE_CONTEXT_FEATURES.map((f) => f.name).join(', ')}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function SandboxSection({ e }: { e: FrameEvaluation }) {
+  const s = e.sandbox;
+  const flags = [...s.active];
+  return (
+    <section>
+      <h2>{strings.sections.sandbox}</h2>
+      <table class="kv">
+        <tbody>
+          <tr>
+            <th scope="row">{strings.sandboxAttribute}</th>
+            <td>{s.attribute === null ? '—' : `sandbox="${s.attribute}"`}</td>
+          </tr>
+          {s.changedAfterLoad && (
+            <tr>
+              <th scope="row">{strings.sandboxAttributeNow}</th>
+              <td>{s.attributeNow === null ? strings.absent : `sandbox="${s.attributeNow}"`}</td>
+            </tr>
+          )}
+          {s.cspDirectives.enforced.map((d) => (
+            <tr key={`csp-${d.line}-${d.value}`}>
+              <th scope="row">{strings.cspSandbox}</th>
+              <td>{`sandbox ${d.value}`.trimEnd()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {flags.length === 0 ? (
+        <p class="note" data-testid="sandbox-none">{strings.notSandboxed}</p>
+      ) : (
+        <table class="flags" data-testid="sandbox-flags">
+          <thead>
+            <tr>
+              <th>{strings.flag}</th>
+              <th>{strings.blocks}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {flags.map((flag) => (
+              <tr key={flag} data-flag={flag}>
+                <td class="mono">{flag}</td>
+                <td>
+                  <div>{SANDBOX_FLAG_INFO[flag].blocks}</div>
+                  <div class="muted">{`${strings.source}: ${(s.sources.get(flag) ?? []).map((src) => describeSource(src, e.frameId)).join('; ')}`}</div>
+                  <div class="muted">{`${strings.liftedBy}: `}<span class="mono">{SANDBOX_FLAG_INFO[flag].liftedBy.join(' or ') || strings.cannotLift}</span></div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
