@@ -16,6 +16,7 @@ import type { FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snaps
 import { startFixtureServer, HOSTS, type FixtureServer } from '../fixtures/server.ts';
 import { ZOO_FRAMES } from '../fixtures/site.ts';
 import type { ObservedTruth as OracleTruth } from './oracle.ts';
+import { evaluatePage } from '../../src/shared/evaluate.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
 let firefoxPath: string | null = null;
@@ -346,6 +347,25 @@ test('Firefox: the extension records the zoo page as Firefox and the server saw 
     expect.soft(top.observed?.origin, 'origin observed in the top frame').toBe(server.origin('https', 'a.test'));
     expect.soft(byElementId('cross-site')?.frame?.observed?.origin, 'origin observed in the cross-site frame').toBe(server.origin('https', 'b.test'));
     expect.soft(rows).toHaveLength(EXPECTED_FRAMES);
+  });
+
+  await test.step('the core predicts Firefox: secure context and opaque origin of every frame', () => {
+    const evaluation = evaluatePage(record, { engine: 'firefox' });
+    const rows: string[] = [];
+    for (const [frame, t] of truth) {
+      if (isErrorPage(t)) continue;
+      const rec = frame.parentFrame() ? (t.elementId === null ? undefined : byElementId(t.elementId)?.frame) : top;
+      const e = rec ? evaluation.byFrameId.get(rec.frameId) : undefined;
+      const label = t.elementId ?? 'top';
+      expect.soft(e?.secureContext.secure, `secure context of #${label}`).toBe(t.isSecureContext);
+      expect.soft(e?.predicted.originOpaque, `opaque origin of #${label}`).toBe(t.origin === 'null');
+      rows.push(`${label.padEnd(28)} core=${e?.secureContext.secure ? 'secure' : 'not secure'} (${e?.secureContext.category})  firefox=${t.isSecureContext}`);
+    }
+    console.log(rows.join('\n'));
+    // Where the engines differ: a data: frame in an https page is a secure context in Firefox only.
+    const data = byElementId('data-url')?.frame;
+    expect.soft(data && evaluation.byFrameId.get(data.frameId)?.secureContext.secure, 'data: frame, Firefox').toBe(true);
+    expect.soft(data && evaluatePage(record, { engine: 'chromium' }).byFrameId.get(data.frameId)?.secureContext.secure, 'data: frame, Chromium prediction').toBe(false);
   });
 
   await test.step('every iframe element is mapped to its frame by runtime.getFrameId', () => {
