@@ -277,7 +277,7 @@ export interface CspSandboxDirective {
   value: string;
 }
 
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+const ASCII_WHITESPACE_EDGES = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 
 /**
  * The `sandbox` directives of every enforced policy in the response's Content-Security-Policy lines
@@ -296,8 +296,11 @@ export function cspSandboxDirectives(headers: HeaderLine[]): { enforced: CspSand
     for (const policy of value.split(',')) {
       const seen = new Set<string>();
       for (const token of policy.split(';')) {
-        const t = token.replace(HTTP_WHITESPACE, '');
-        if (t === '') continue;
+        // 1. Strip leading and trailing ASCII whitespace from token.
+        const t = token.replace(ASCII_WHITESPACE_EDGES, '');
+        // 2. If token is an empty string, or if token is not an ASCII string, continue.
+        // eslint-disable-next-line no-control-regex
+        if (t === '' || /[^\u0000-\u007f]/.test(t)) continue;
         const m = /^([^\t\n\f\r ]+)(?:[\t\n\f\r ]+([\s\S]*))?$/.exec(t);
         if (!m) continue;
         const directive = m[1]!.toLowerCase();

@@ -24,6 +24,7 @@ function tokenFindings(frameId: number, parsed: ParsedSandbox, where: string, en
       explanation: `"${k}" in ${where} is not an HTML keyword (${ENGINE_SPECIFIC_KEYWORDS[k]}); this browser (${engine}) ${known ? 'knows it' : 'ignores it'}.`,
       evidence: [{ label: 'token', value: k }, { label: 'in', value: where }],
       step: 'HTML "parse a sandboxing directive" knows only its own keywords; engines add their own.',
+      engineSpecific: true,
     }));
   }
   if (parsed.keywords.includes('allow-top-navigation') && parsed.keywords.includes('allow-top-navigation-by-user-activation')) {
