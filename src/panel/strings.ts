@@ -26,6 +26,7 @@ export const strings = {
     sandbox: 'Sandbox',
   },
   noFindings: 'No findings for this frame.',
+  renderFailed: 'This part of the panel could not be shown (please report it, with the page if you can):',
   severity: { error: 'Error', warning: 'Warning', info: 'Info' },
   fix: 'Fix:',
   verdict: 'Verdict',

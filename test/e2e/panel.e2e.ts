@@ -75,6 +75,11 @@ test('the real DevTools panel lists every frame of the zoo page, nested as in th
   const record = await settledPage(worker, tabId);
   const frames = await allFrames(worker, tabId);
   const opened: OpenPanel = await openPanel(browser, page);
+  const panelErrors: string[] = [];
+  opened.devtools.on('pageerror', (e) => panelErrors.push(e.message));
+  opened.devtools.on('console', (m) => {
+    if (m.type() === 'error') panelErrors.push(m.text());
+  });
   try {
     const { panel } = opened;
     await expect(panel.locator('[data-testid=frame-row]')).toHaveCount(frames.length);
@@ -95,7 +100,9 @@ test('the real DevTools panel lists every frame of the zoo page, nested as in th
     await panel.locator('[data-testid=frame-tree]').focus();
     await opened.devtools.keyboard.press('Home');
     await opened.devtools.keyboard.press('ArrowDown');
-    await expect(panel.locator('[data-testid=detail-url]')).toHaveText(rows[1]!.url);
+    await expect(panel.locator('[aria-selected=true]'), 'the keyboard selected the second row').toHaveAttribute('data-frame-id', String(rows[1]!.frameId));
+    await expect(panel.locator('[data-testid=panel-error]')).toHaveCount(0);
+    await expect(panel.locator('[data-testid=detail-url]'), `panel errors: ${panelErrors.join(' | ')}`).toHaveText(rows[1]!.url);
     // A sandboxed frame, selected with the mouse, for the README's screenshot of the real panel.
     await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#sandbox-scripts' }).first().click();
     await expect(panel.locator('[data-testid=detail-sandbox]')).toHaveText('allow-scripts');

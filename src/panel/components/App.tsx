@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { strings } from '../strings.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FrameDetails } from './FrameDetails.tsx';
 import { FrameTree } from './FrameTree.tsx';
 
@@ -40,10 +41,12 @@ export function App({ store, onReload }: { store: Store; onReload(): void }) {
             />
           </div>
           <div class="pane details-pane">
-            <FrameDetails
-              node={store.selected.value}
-              evaluation={store.selected.value ? store.evaluation.value?.byFrameId.get(store.selected.value.frame.frameId) ?? null : null}
-            />
+            <ErrorBoundary resetKey={store.selected.value}>
+              <FrameDetails
+                node={store.selected.value}
+                evaluation={store.selected.value ? store.evaluation.value?.byFrameId.get(store.selected.value.frame.frameId) ?? null : null}
+              />
+            </ErrorBoundary>
           </div>
         </main>
       )}
