@@ -14,6 +14,27 @@ import {
   type TrustworthyOriginPattern,
 } from './secure-context.ts';
 import { byWorstFirst, type Finding } from './findings/catalog.ts';
+import type { EmbedderPolicy } from './coep.ts';
+import { requiresBrowsingContextGroupSwitch, type OpenerPolicyValue, type SwitchStep } from './coop.ts';
+import { checkEmbedding, type EmbeddingVerdict } from './framing.ts';
+import {
+  predictOriginKeyed,
+  readPolicies,
+  topLevelChecklist,
+  type ChecklistStep,
+  type FramePolicies,
+  type IsolationVerdict,
+} from './isolation.ts';
+import {
+  inheritedPolicyInContainer,
+  isFeatureEnabledInDocumentForOrigin,
+  parseAllowAttribute,
+  parsePermissionsPolicyHeader,
+  type DocumentPolicy,
+  type FeatureStep,
+  type InheritStep,
+} from './permissions-policy.ts';
+import { isSameOrigin, originOfURL } from './origin.ts';
 import { RULES } from './findings/rules.ts';
 import type { EmbedElement, FrameRecord, PageRecord } from './snapshot.ts';
 
@@ -38,15 +59,20 @@ export interface FrameEvaluation {
   precursor: Origin;
   /** The frame's origin compared with the top frame's and its parent's (null for the top frame). */
   relation: { toTop: OriginRelation | null; toParent: OriginRelation | null };
-  /**
-   * Whether `document.domain = document.domain` works here. Whether the agent cluster is origin-keyed
-   * is taken from what the browser reported in the frame (window.originAgentCluster) until the
-   * isolation analysis predicts it from the Origin-Agent-Cluster header; unknown counts as not keyed.
-   */
+  /** Whether `document.domain = document.domain` works here (with the predicted agent cluster keying). */
   documentDomain: DocumentDomainVerdict;
   secureContext: SecureContextVerdict;
+  /** COOP, COEP, CORP and Origin-Agent-Cluster as this document reads them, with their problems. */
+  policies: FramePolicies;
+  isolation: IsolationVerdict;
+  /** For a child frame: whether its document may load in it, and which header blocks it. */
+  embedding: EmbeddingVerdict | null;
+  /** Whether the frame loaded, was blocked by a response header, or failed otherwise. */
+  load: { status: 'loaded' | 'blocked' | 'error' | 'loading'; error: string | null };
+  /** Whether the agent cluster is origin-keyed (predicted from headers and the engine). */
+  originKeyed: { keyed: boolean; why: string };
   /** What the analysis predicts the frame shows: page scripts run; `self.origin` is "null". */
-  predicted: { scriptsRun: boolean; originOpaque: boolean };
+  predicted: { scriptsRun: boolean; originOpaque: boolean; crossOriginIsolated: boolean };
   /** Worst first. */
   findings: Finding[];
 }
@@ -64,7 +90,13 @@ export interface PageEvaluation {
   engine: Engine;
   settings: { trustworthyOrigins: TrustworthyOriginPattern[]; errors: { source: string; error: string }[] };
   /** For a popup: the frame that opened it and that frame's active sandboxing flags. */
-  opener: { tabId: number; frameId: number; url: string; sandbox: SandboxSources; origin: Origin } | null;
+  opener: {
+    tabId: number; frameId: number; url: string; sandbox: SandboxSources; origin: Origin;
+    /** The opener's top-level COOP, which the popup's initial about:blank inherits when same origin. */
+    topCOOP: OpenerPolicyValue; topOrigin: Origin;
+  } | null;
+  /** For a popup: whether it and its opener can still reach each other (window.opener), and why. */
+  openerSurvives: { kept: boolean; step: SwitchStep; initialCOOP: OpenerPolicyValue; responseCOOP: OpenerPolicyValue } | null;
   frames: FrameEvaluation[];
   byFrameId: Map<number, FrameEvaluation>;
   /** Every frame's findings, worst first. */
@@ -116,8 +148,13 @@ function evaluateOpener(page: PageRecord, options: EvaluateOptions): PageEvaluat
   const frames: Record<string, FrameRecord> = {};
   for (const f of o.chain) frames[String(f.frameId)] = f;
   const chainPage: PageRecord = { pageId: `opener:${page.pageId}`, tabId: o.tabId, url: o.chain[0]!.url, startedAt: o.at, lifecycle: 'inactive', frames, dropped: { frames: 0 } };
-  const e = evaluatePage(chainPage, options).byFrameId.get(o.frameId);
-  return e ? { tabId: o.tabId, frameId: o.frameId, url: o.url, sandbox: e.sandbox.sources, origin: e.origin } : null;
+  const chainEvaluation = evaluatePage(chainPage, options);
+  const e = chainEvaluation.byFrameId.get(o.frameId);
+  const top = chainEvaluation.frames[0];
+  return e && top ? {
+    tabId: o.tabId, frameId: o.frameId, url: o.url, sandbox: e.sandbox.sources, origin: e.origin,
+    topCOOP: top.policies.opener?.value ?? 'unsafe-none', topOrigin: top.origin,
+  } : null;
 }
 
 const isSrcdoc = (url: string) => /^about:srcdoc(?:[?#]|$)/i.test(url);
@@ -129,7 +166,8 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   const opener = evaluateOpener(page, options);
   const frames: FrameEvaluation[] = [];
   const byFrameId = new Map<number, FrameEvaluation>();
-  const result: PageEvaluation = { metadata: { psl: PSL_METADATA }, page, engine, settings, opener, frames, byFrameId, findings: [] };
+  const result: PageEvaluation = { metadata: { psl: PSL_METADATA }, page, engine, settings, opener, openerSurvives: null, frames, byFrameId, findings: [] };
+  const permissionDocs = new Map<number, DocumentPolicy>();
   const contextDocs = new Map<number, ContextDocument>();
   // Depth-first from the top: every parent is evaluated before its children.
   for (const node of flattenFrameTree(buildFrameTree(page))) {
@@ -145,17 +183,11 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
     const origin = determineTheOrigin({ ...originInput, sandboxedOrigin: sandbox.active.has('origin') }, originSteps);
     const precursor = origin.type === 'opaque' && origin.reason.kind === 'sandboxed' ? origin.reason.precursor
       : determineTheOrigin({ ...originInput, sandboxedOrigin: false });
-    const top = node.orphan ? undefined : frames[0]; // the top frame comes first; it has no relation itself
+    const topForRelation = node.orphan ? undefined : frames[0]; // the top frame comes first; it has no relation itself
     const relation = {
-      toTop: top ? relationOf(origin, top.origin) : null,
+      toTop: topForRelation ? relationOf(origin, topForRelation.origin) : null,
       toParent: parent ? relationOf(origin, parent.origin) : null,
     };
-    const documentDomain = canSetDocumentDomain({
-      origin,
-      sandboxedDocumentDomainFlag: sandbox.active.has('document-domain'),
-      originKeyed: f.observed?.originAgentCluster === true,
-      crossOriginIsolated: f.observed?.crossOriginIsolated === true,
-    });
     // The secure-context chain: this document, then its ancestors up to the top-level document.
     const doc: ContextDocument = {
       frameId: f.frameId, url: f.url, origin, srcdoc: isSrcdoc(f.url), sandboxedOrigin: sandbox.active.has('origin'),
@@ -170,15 +202,56 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       chain.push(d);
     }
     const secureContext = isASecureContext(chain, { engine, trustworthyOrigins: settings.trustworthyOrigins });
+    // Policies: from the document's own response; about:blank, srcdoc, data: and blob: documents
+    // inherit their creator's policy container (for a frame, its parent's).
+    const isTop = f.parentFrameId === -1 && !node.orphan;
+    const headers = f.response?.headers ?? (isLocalScheme(f.url) ? null : []);
+    const policies = readPolicies(headers, { secureContext: secureContext.secure, topLevel: isTop, inheritedEmbedder: parent?.policies.embedder ?? null });
+    // Permissions policy: the document's declared policy and the policy it inherits from its container.
+    const allow = parseAllowAttribute(node.owner?.allow ?? null);
+    const srcOrigin = node.owner?.srcdoc ? parent?.origin ?? null : originOfURL(node.owner?.src ? resolve(node.owner.src, parent?.node.frame.url) : f.url);
+    const parentPolicy = parent ? permissionDocs.get(parent.frameId) ?? null : null;
+    const inheritSteps = new Map<string, InheritStep[]>();
+    const docPolicy: DocumentPolicy = {
+      origin,
+      declared: parsePermissionsPolicyHeader(f.response?.headers ?? [], policies.problems),
+      inherited: (feature) => {
+        const steps: InheritStep[] = [];
+        const v = inheritedPolicyInContainer(feature, parentPolicy, parentPolicy ? { allow, srcOrigin } : null, origin, steps);
+        inheritSteps.set(feature, steps);
+        return v;
+      },
+    };
+    permissionDocs.set(f.frameId, docPolicy);
+    const top = node.orphan ? undefined : frames[0];
+    const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, inheritSteps });
+    const embedding = parent && !isTop && f.response
+      ? checkEmbedding({
+        headers: f.response.headers,
+        responseURL: f.response.url,
+        ancestors: ancestorOrigins(parent, byFrameId),
+        parentPolicy: parent.policies.embedder,
+        childPolicy: policies.embedder,
+        credentiallessIframe: node.owner?.credentialless.attribute === true && node.owner.tag === 'iframe',
+      })
+      : null;
+    const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine });
     const e: FrameEvaluation = {
-      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps, precursor, relation, documentDomain,
-      secureContext,
-      predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque' },
+      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps, precursor, relation,
+      documentDomain: canSetDocumentDomain({
+        origin,
+        sandboxedDocumentDomainFlag: sandbox.active.has('document-domain'),
+        originKeyed: originKeyed.keyed,
+        crossOriginIsolated: isolation.crossOriginIsolated,
+      }),
+      secureContext, policies, isolation, embedding, load: loadOf(f), originKeyed,
+      predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque', crossOriginIsolated: isolation.crossOriginIsolated },
       findings: [],
     };
     frames.push(e);
     byFrameId.set(f.frameId, e);
   }
+  result.openerSurvives = openerSurvival(result);
   for (const e of frames) {
     const parent = e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId);
     e.findings = RULES.flatMap((rule) => rule(e, { page: result, parent })).sort(byWorstFirst);
@@ -187,3 +260,115 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   result.findings.sort(byWorstFirst);
   return result;
 }
+
+const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
+
+function resolve(src: string, base: string | undefined): string {
+  try {
+    return new URL(src, base).href;
+  } catch {
+    return src;
+  }
+}
+
+/** The origins of a frame's ancestors, nearest first. */
+function ancestorOrigins(parent: FrameEvaluation, byFrameId: Map<number, FrameEvaluation>): Origin[] {
+  const out: Origin[] = [];
+  const seen = new Set<number>();
+  for (let p: FrameEvaluation | undefined = parent; p && !seen.has(p.frameId); p = p.node.orphan ? undefined : byFrameId.get(p.node.frame.parentFrameId)) {
+    seen.add(p.frameId);
+    out.push(p.origin);
+  }
+  return out;
+}
+
+const BLOCKED_ERRORS = new Set([
+  'net::ERR_BLOCKED_BY_RESPONSE', // Chromium: COEP, CORP, X-Frame-Options and frame-ancestors alike
+  'Error code 2152924176', // Firefox: NS_ERROR_DOM_COEP_FAILED
+  'Error code 2153578502', // Firefox: NS_ERROR_XFO_VIOLATION
+  'Error code 2153578503', // Firefox: NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION
+]);
+
+function loadOf(f: FrameRecord): FrameEvaluation['load'] {
+  if (f.status === 'error') return { status: f.error && BLOCKED_ERRORS.has(f.error) ? 'blocked' : 'error', error: f.error ?? null };
+  if (f.status === 'navigating') return { status: 'loading', error: null };
+  return { status: 'loaded', error: null };
+}
+
+function isolationOf(input: {
+  isTop: boolean;
+  top: FrameEvaluation | undefined;
+  policies: FramePolicies;
+  secureContext: boolean;
+  headers: FrameRecord['response'] extends infer R ? R extends { headers: infer H } ? H : never : never;
+  docPolicy: DocumentPolicy;
+  inheritSteps: Map<string, InheritStep[]>;
+}): IsolationVerdict {
+  // The browsing context group is isolated when its top-level document's COOP is same-origin-plus-COEP.
+  const topChecklist = input.isTop ? topLevelChecklist(input.policies, input.headers, input.secureContext) : input.top?.isolation.checklist.filter((s) => s.id !== 'permission' && s.id !== 'group-isolated') ?? [];
+  const groupIsolated = input.isTop ? input.policies.opener?.value === 'same-origin-plus-COEP' : input.top?.isolation.groupIsolated ?? false;
+  const featureSteps: FeatureStep[] = [];
+  const permission = isFeatureEnabledInDocumentForOrigin('cross-origin-isolated', input.docPolicy, input.docPolicy.origin, featureSteps);
+  const inherited = input.inheritSteps.get('cross-origin-isolated') ?? [];
+  const checklist: ChecklistStep[] = [...topChecklist];
+  if (!input.isTop) {
+    checklist.push({
+      id: 'group-isolated',
+      ok: groupIsolated,
+      detail: groupIsolated ? 'The top-level document isolates the browsing context group.' : 'The top-level document does not isolate the browsing context group (see the steps above).',
+    });
+  }
+  checklist.push({
+    id: 'permission',
+    ok: permission,
+    detail: permission ? 'The cross-origin-isolated permission reaches this document.' : permissionDetail(featureSteps, inherited),
+    ...(permission ? {} : { fix: permissionFix(featureSteps, inherited) }),
+  });
+  const crossOriginIsolated = groupIsolated && permission;
+  return {
+    groupIsolated,
+    permission,
+    permissionSteps: { inherited, feature: featureSteps },
+    crossOriginIsolated,
+    contextType: !groupIsolated ? 'not-isolated' : permission ? 'isolated' : 'not-isolated-feature-disabled',
+    checklist,
+    firstFailure: checklist.find((s) => !s.ok) ?? null,
+  };
+}
+
+function permissionDetail(feature: FeatureStep[], inherited: InheritStep[]): string {
+  const f = feature[0];
+  if (f?.step === 'declared') return 'This document\'s own Permissions-Policy header does not allow cross-origin-isolated for its origin.';
+  if (f?.step === 'default-self') return 'The default allowlist of cross-origin-isolated is self, and the document is not same origin with itself (an opaque origin).';
+  const i = inherited.at(-1);
+  if (i?.step === 'parent-disabled-for-itself') return 'The parent document does not have the cross-origin-isolated permission itself.';
+  if (i?.step === 'parent-disallows-origin') return 'The parent\'s Permissions-Policy header does not allow cross-origin-isolated for this frame\'s origin.';
+  if (i?.step === 'container-policy') return 'The <iframe allow> attribute does not list this frame\'s origin for cross-origin-isolated.';
+  if (i?.step === 'default-self') return 'The frame is cross-origin to its parent and its <iframe> has no allow="cross-origin-isolated" (the default allowlist is self).';
+  return 'The cross-origin-isolated permission does not reach this document.';
+}
+
+function permissionFix(feature: FeatureStep[], inherited: InheritStep[]): string {
+  const f = feature[0];
+  if (f?.step === 'declared') return 'Permissions-Policy: cross-origin-isolated=(self) — or remove the entry that excludes this origin.';
+  const i = inherited.at(-1);
+  if (i?.step === 'parent-disabled-for-itself') return 'Give the parent the permission first (fix its own frame element or header).';
+  if (i?.step === 'parent-disallows-origin') return 'List this origin in the parent\'s Permissions-Policy: cross-origin-isolated=(self "https://frame.example").';
+  return 'Add allow="cross-origin-isolated" to the <iframe> (at every level between the top and this frame).';
+}
+
+/** A popup: whether its opener and it can still reach each other, from the COOP switch rules. */
+function openerSurvival(result: PageEvaluation): PageEvaluation['openerSurvives'] {
+  const o = result.opener;
+  const top = result.frames[0];
+  if (!o || !top || top.node.frame.parentFrameId !== -1) return null;
+  // The popup's initial about:blank has its creator's origin, and its top-level COOP when the creator is
+  // same origin with its top-level document (HTML "create a new auxiliary browsing context").
+  const initialCOOP: OpenerPolicyValue = isSameOrigin(o.origin, o.topOrigin) ? o.topCOOP : 'unsafe-none';
+  const responseCOOP = top.policies.opener?.value ?? 'unsafe-none';
+  const trace: SwitchStep[] = [];
+  const switches = requiresBrowsingContextGroupSwitch({ isInitialAboutBlank: true, activeCOOP: initialCOOP, activeOrigin: o.origin, responseCOOP, responseOrigin: top.origin }, trace);
+  return { kept: !switches, step: trace[0] ?? 'not-matching', initialCOOP, responseCOOP };
+}
+
+export type { EmbedderPolicy };

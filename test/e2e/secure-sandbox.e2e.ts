@@ -96,9 +96,9 @@ test('sandboxes: nested, CSP inside an attribute, two CSP policies, report-only,
 
   const verdict = (id: string) => evaluation.byFrameId.get(recordedFrameFor(id, record!)!.frame!.frameId)!;
   // A child cannot lift what its parent's sandbox set.
-  expect(verdict('inner-lift-scripts').predicted).toEqual({ scriptsRun: false, originOpaque: false });
+  expect(verdict('inner-lift-scripts').predicted).toMatchObject({ scriptsRun: false, originOpaque: false });
   expect(verdict('inner-lift-scripts').sandbox.sources.get('scripts')?.[0]).toMatchObject({ kind: 'attribute', frameId: recordedFrameFor('outer-no-scripts', record!)!.frame!.frameId });
-  expect(verdict('inner-lift-origin').predicted).toEqual({ scriptsRun: true, originOpaque: true });
+  expect(verdict('inner-lift-origin').predicted).toMatchObject({ scriptsRun: true, originOpaque: true });
   expect(verdict('csp-inside-attribute').sandbox.sources.get('origin')?.map((s) => s.kind)).toEqual(['csp']);
   expect(verdict('csp-two-policies').findings.map((f) => f.id)).toContain('multiple-csp-sandbox');
   expect(verdict('csp-report-only').findings.map((f) => f.id)).toContain('csp-sandbox-report-only');
@@ -124,7 +124,7 @@ for (const [opener, inherits] of [['popup-opener', true], ['popup-escaper', fals
     const rows = await agreeOnEveryFrame(browser.context, popup, popupRecord, evaluation, exposedWhenSecure);
     console.log(`popup ${popup.url()}: ${rows.join('\n')}`);
     const top = evaluation.byFrameId.get(0)!;
-    expect(top.predicted).toEqual(inherits ? { scriptsRun: false, originOpaque: true } : { scriptsRun: true, originOpaque: false });
+    expect(top.predicted).toMatchObject(inherits ? { scriptsRun: false, originOpaque: true } : { scriptsRun: true, originOpaque: false });
     if (inherits) expect(top.sandbox.sources.get('scripts')?.[0]?.kind).toBe('opener');
     await popup.close();
   });

@@ -385,8 +385,8 @@ describe('evaluatePage: rows 44, 46 and 47 on recorded pages', () => {
     const e = evaluatePage(page, { engine: 'firefox' });
     expect(sorted(e.byFrameId.get(2)!.sandbox.active)).toEqual(sorted(plus(allBut('scripts', 'autoFeatures'), 'storage-access-by-user-activation')));
     // The middle frame allows same-origin; the inner one inherits nothing that blocks scripts.
-    expect(e.byFrameId.get(2)!.predicted).toEqual({ scriptsRun: true, originOpaque: true });
-    expect(e.byFrameId.get(1)!.predicted).toEqual({ scriptsRun: true, originOpaque: false });
+    expect(e.byFrameId.get(2)!.predicted).toMatchObject({ scriptsRun: true, originOpaque: true });
+    expect(e.byFrameId.get(1)!.predicted).toMatchObject({ scriptsRun: true, originOpaque: false });
   });
 
   /** A popup page opened by frame 5 (an `<iframe sandbox=value>` in https://a.test/) of tab 3. */
@@ -404,7 +404,7 @@ describe('evaluatePage: rows 44, 46 and 47 on recorded pages', () => {
   test('row 46: the popup runs with the opener frame\'s flags, so its scripts do not run', () => {
     const popup = evaluatePage(popupOpenedBy('allow-same-origin allow-popups'), { engine: 'chromium' }).byFrameId.get(0)!;
     expect(sorted(htmlOnly(popup.sandbox.active))).toEqual(sorted(allBut('aux', 'origin', 'customProtocols')));
-    expect(popup.predicted).toEqual({ scriptsRun: false, originOpaque: false });
+    expect(popup.predicted).toMatchObject({ scriptsRun: false, originOpaque: false });
   });
 
   test('row 46: each of the popup\'s flags names the opener frame as its source', () => {
@@ -418,14 +418,14 @@ describe('evaluatePage: rows 44, 46 and 47 on recorded pages', () => {
 
   test('row 46 without allow-same-origin: the popup also gets an opaque origin', () => {
     const popup = evaluatePage(popupOpenedBy('allow-popups'), { engine: 'chromium' }).byFrameId.get(0)!;
-    expect(popup.predicted).toEqual({ scriptsRun: false, originOpaque: true });
+    expect(popup.predicted).toMatchObject({ scriptsRun: false, originOpaque: true });
     expect(popup.serializedOrigin).toBe('null');
   });
 
   test('row 47: with allow-popups-to-escape-sandbox the popup is not sandboxed', () => {
     const popup = evaluatePage(popupOpenedBy('allow-popups allow-popups-to-escape-sandbox allow-scripts'), { engine: 'chromium' }).byFrameId.get(0)!;
     expect(popup.sandbox.active.size).toBe(0);
-    expect(popup.predicted).toEqual({ scriptsRun: true, originOpaque: false });
+    expect(popup.predicted).toMatchObject({ scriptsRun: true, originOpaque: false });
     expect(popup.serializedOrigin).toBe('https://popup.test');
   });
 });
@@ -572,7 +572,7 @@ describe('evaluatePage: the sandbox attribute in effect is the one current when 
     expect(child.sandbox.attribute).toBe('allow-scripts');
     expect(child.sandbox.attributeNow).toBeNull();
     expect(child.sandbox.changedAfterLoad).toEqual({ inEffect: 'allow-scripts', now: null, changedAt: 2000 });
-    expect(child.predicted).toEqual({ scriptsRun: true, originOpaque: true });
+    expect(child.predicted).toMatchObject({ scriptsRun: true, originOpaque: true });
     expect(child.findings.map((f) => f.id)).toContain('sandbox-changed-after-load');
   });
 
@@ -582,7 +582,7 @@ describe('evaluatePage: the sandbox attribute in effect is the one current when 
     expect(child.sandbox.active.size).toBe(0);
     expect(child.sandbox.attribute).toBeNull();
     expect(child.sandbox.changedAfterLoad).toBeNull();
-    expect(child.predicted).toEqual({ scriptsRun: true, originOpaque: false });
+    expect(child.predicted).toMatchObject({ scriptsRun: true, originOpaque: false });
     expect(child.findings.map((f) => f.id)).not.toContain('sandbox-changed-after-load');
   });
 
@@ -621,7 +621,7 @@ describe('evaluatePage: a sandbox attribute on a <frame> element', () => {
     const child = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
     expect(child.sandbox.active.size).toBe(0);
     expect(child.sandbox.ignoredOnFrameElement).toBe('');
-    expect(child.predicted).toEqual({ scriptsRun: true, originOpaque: false });
+    expect(child.predicted).toMatchObject({ scriptsRun: true, originOpaque: false });
     expect(child.findings.map((f) => f.id)).toContain('sandbox-on-frame-element');
   });
 

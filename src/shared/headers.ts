@@ -1,0 +1,60 @@
+// Reading response headers the way Fetch does: names case-insensitive, repeated lines combined with
+// ", ", and structured fields (RFC 9651) parsed with `structured-headers` after trimming only SP and
+// HTAB around each line (vectors §3.1: CR, LF, VT and FF are not trimmed, so they make the value invalid).
+import { parseDictionary, parseItem, type Dictionary, type Item } from 'structured-headers';
+import type { HeaderLine } from './snapshot.ts';
+
+/** Every value of the header `name`, in order. */
+export function headerValues(headers: readonly HeaderLine[], name: string): string[] {
+  const n = name.toLowerCase();
+  return headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+}
+
+const SP_HTAB_EDGES = /^[ \t]+|[ \t]+$/g;
+
+// https://fetch.spec.whatwg.org/#concept-header-list-get
+/** The combined value (lines joined with ", "), or null when the header is absent. */
+export function getHeader(headers: readonly HeaderLine[], name: string): string | null {
+  const values = headerValues(headers, name);
+  return values.length === 0 ? null : values.map((v) => v.replace(SP_HTAB_EDGES, '')).join(', ');
+}
+
+/** A structured header as read: absent, parsed, or invalid (with the parser's reason). */
+export type Structured<T> =
+  | { state: 'absent' }
+  | { state: 'parsed'; raw: string; value: T }
+  | { state: 'invalid'; raw: string; error: string };
+
+function structured<T>(headers: readonly HeaderLine[], name: string, parse: (s: string) => T): Structured<T> {
+  const raw = getHeader(headers, name);
+  if (raw === null) return { state: 'absent' };
+  try {
+    return { state: 'parsed', raw, value: parse(raw) };
+  } catch (err) {
+    return { state: 'invalid', raw, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+// https://fetch.spec.whatwg.org/#concept-header-list-get-structured-header
+export const getStructuredItem = (headers: readonly HeaderLine[], name: string): Structured<Item> => structured(headers, name, parseItem);
+export const getStructuredDictionary = (headers: readonly HeaderLine[], name: string): Structured<Dictionary> =>
+  structured(headers, name, parseDictionary);
+
+/** A bare item as the user would write it, for explanations. */
+export function showBareItem(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? '?1' : '?0';
+  if (typeof v === 'number') return String(v);
+  if (v instanceof ArrayBuffer) return ':…:';
+  return String(v);
+}
+
+/** The kind of a bare item, for "is a token" checks and explanations. */
+export function bareItemKind(v: unknown): 'token' | 'string' | 'boolean' | 'number' | 'byte sequence' | 'other' {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'number') return 'number';
+  if (v instanceof ArrayBuffer) return 'byte sequence';
+  if (v !== null && typeof v === 'object' && v.constructor?.name === 'Token') return 'token';
+  return 'other';
+}
