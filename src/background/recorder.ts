@@ -542,6 +542,7 @@ export function onObserve(tab: TabRecord, s: Sender, msg: ContentMessages['obser
     crossOriginIsolated: msg.crossOriginIsolated,
     documentDomain: msg.documentDomain === null ? null : clipText(msg.documentDomain, 2048),
     originAgentCluster: msg.originAgentCluster,
+    ...(msg.hasOpener !== undefined ? { hasOpener: msg.hasOpener } : {}),
     observedAt: at,
   };
   const hit = frameForSender(tab, s);

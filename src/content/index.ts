@@ -41,6 +41,7 @@ function observe() {
     crossOriginIsolated: self.crossOriginIsolated === true,
     documentDomain,
     originAgentCluster: typeof oac === 'boolean' ? oac : null,
+    ...(window.parent === window ? { hasOpener: window.opener !== null } : {}),
   };
   const key = JSON.stringify(payload);
   if (key === lastObserved) return;

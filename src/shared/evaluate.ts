@@ -235,7 +235,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
         credentiallessIframe: node.owner?.credentialless.attribute === true && node.owner.tag === 'iframe',
       })
       : null;
-    const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine });
+    const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine, trustworthyOrigin: secureContext.self.trustworthy, opaque: origin.type === 'opaque' });
     const e: FrameEvaluation = {
       frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps, precursor, relation,
       documentDomain: canSetDocumentDomain({
@@ -330,7 +330,9 @@ function isolationOf(input: {
     permission,
     permissionSteps: { inherited, feature: featureSteps },
     crossOriginIsolated,
-    contextType: !groupIsolated ? 'not-isolated' : permission ? 'isolated' : 'not-isolated-feature-disabled',
+    // Browser: Chromium's crossOriginIsolatedContextType reports a disabled permission first, even
+    // in a group that is not isolated.
+    contextType: !permission ? 'not-isolated-feature-disabled' : groupIsolated ? 'isolated' : 'not-isolated',
     checklist,
     firstFailure: checklist.find((s) => !s.ok) ?? null,
   };

@@ -122,9 +122,15 @@ export interface IsolationVerdict {
 }
 
 /** Whether the agent cluster is origin-keyed, predicted (HTML "obtain a similar-origin window agent"). */
-export function predictOriginKeyed(input: { groupIsolated: boolean; header: boolean | null; engine: Engine }): { keyed: boolean; why: string } {
+export function predictOriginKeyed(input: { groupIsolated: boolean; header: boolean | null; engine: Engine; trustworthyOrigin: boolean; opaque: boolean }): { keyed: boolean; why: string } {
+  // An opaque origin's site is the origin itself, so its agent cluster is keyed by origin.
+  if (input.opaque) return { keyed: true, why: 'an opaque origin is its own site: the agent cluster is keyed by it' };
   // Cross-origin isolated groups are always origin-keyed.
   if (input.groupIsolated) return { keyed: true, why: 'the browsing context group is cross-origin isolated' };
+  // Browser: Chromium honours the header, and keys by origin by default, only for documents whose own
+  // origin is potentially trustworthy: the fixture's http pages report originAgentCluster false, an
+  // https frame inside them true.
+  if (!input.trustworthyOrigin) return { keyed: false, why: 'the document\'s origin is not potentially trustworthy: its agent cluster is keyed by site' };
   if (input.header === true) return { keyed: true, why: 'Origin-Agent-Cluster: ?1' };
   if (input.header === false) return { keyed: false, why: 'Origin-Agent-Cluster: ?0' };
   // Browser: Chromium keys agent clusters by origin by default (since Chromium 138); Firefox by site.

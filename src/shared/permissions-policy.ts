@@ -170,9 +170,12 @@ export function inheritedPolicyInContainer(
     trace?.push({ step: 'parent-disabled-for-itself' });
     return false;
   }
-  // 3. If the result of executing "is feature enabled in document for origin" on feature, container's
-  //    node document, and origin is "Disabled", return "Disabled".
-  if (!isFeatureEnabledInDocumentForOrigin(feature, parent, origin)) {
+  // 3. If feature is in the container's node document's declared policy (its Permissions-Policy
+  //    header) and that allowlist does not match origin, return "Disabled". (Only a declared entry
+  //    restricts delegation: the default allowlist does not — else allow="…" could never reach a
+  //    cross-origin frame, which browsers and the spec's own examples contradict.)
+  const parentDeclared = parent.declared.get(feature);
+  if (parentDeclared && !matches(parentDeclared, origin, parent.origin, null)) {
     trace?.push({ step: 'parent-disallows-origin' });
     return false;
   }

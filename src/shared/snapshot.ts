@@ -34,6 +34,8 @@ export interface ObservedDocument {
   documentDomain: string | null;
   /** `window.originAgentCluster`, or null where the browser does not expose it. */
   originAgentCluster: boolean | null;
+  /** Top-level documents only: `window.opener !== null` (a popup that can still reach its opener). */
+  hasOpener?: boolean;
   observedAt: number;
 }
 
