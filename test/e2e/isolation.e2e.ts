@@ -96,10 +96,13 @@ async function compareEveryFrame(p: Page, record: PageRecord, evaluation: PageEv
       expect(e.load.status, `${name} load status`).toBe('blocked');
       await expect.poll(() => causeOf(failures.get(rec!.url)), `${name}: Chromium says why`).not.toBe('unknown');
       expect(e.embedding!.blockedBy[0], `${name}: cause (Chromium: ${failure?.blockedReason} ${failure?.message ?? ''})`).toBe(causeOf(failures.get(rec!.url)));
+      const findingId = { coep: 'coep-blocked-frame', corp: 'corp-blocked-frame', 'x-frame-options': 'xfo-blocked-frame', 'frame-ancestors': 'frame-ancestors-blocked-frame' }[e.embedding!.blockedBy[0]!];
+      expect(e.findings.map((f) => f.id), `${name}: its finding`).toContain(findingId);
       rows.push(`${name.padEnd(26)} BLOCKED by ${e.embedding!.blockedBy.join(' + ')}  (Chromium: ${failure?.blockedReason === 'other' ? failure.message?.slice(0, 60) : failure?.blockedReason})`);
       continue;
     }
     expect(predictedBlocked, `${name} loaded; predicted blocked by ${e.embedding?.blockedBy.join(', ')}`).toBe(false);
+    expect(e.findings.filter((f) => f.id === 'analysis-differs-from-browser'), `${name}: the analysis agrees with the observer`).toEqual([]);
     expect(e.predicted.crossOriginIsolated, `crossOriginIsolated of ${name}`).toBe(truth.crossOriginIsolated);
     expect(e.predicted.crossOriginIsolated, `crossOriginIsolated of ${name}, observer`).toBe(rec!.observed?.crossOriginIsolated);
     expect(e.isolation.contextType, `context type of ${name}`).toBe(CDP_ISOLATION[truth.cdp.crossOriginIsolatedContextType]);
@@ -137,6 +140,13 @@ for (const [title, scheme, path] of SCENARIOS) {
       const rows = await compareEveryFrame(page, record, evaluation, failures);
       console.log(`${url}: ${rows.length} frames\n${rows.join('\n')}`);
       expect(rows).toHaveLength(page.frames().length);
+      const topFindings = evaluation.byFrameId.get(0)!.findings.map((f) => f.id);
+      if (path === '/iso/invalid.html') expect(topFindings).toEqual(expect.arrayContaining(['policy-header-invalid', 'isolation-incomplete']));
+      if (scheme === 'http') expect(topFindings).toContain('policy-ignored-insecure-context');
+      if (path === '/iso/report-only.html') {
+        const child = evaluation.frames.find((f) => f.node.owner?.id === 'ro-cross-nothing');
+        expect(child?.findings.map((f) => f.id)).toContain('coep-report-only-would-block');
+      }
     } finally {
       await session.detach();
     }

@@ -122,6 +122,12 @@ test('the real DevTools panel lists every frame of the zoo page, nested as in th
     await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#data-url' }).first().click();
     await expect(panel.locator('[data-testid=secure-context-verdict]')).toHaveText(/^not secure/);
     await expect(panel.locator('[data-testid=finding-insecure-scheme]')).toHaveCount(1);
+    // The COEP-blocked frame: blocked, with the header that blocks it first, and its finding.
+    const blocked = evaluation.byFrameId.get(recordedFrameFor('coep-blocked', record)!.frame!.frameId)!;
+    await panel.locator('[data-testid=frame-label]', { hasText: 'iframe#coep-blocked' }).first().click();
+    await expect(panel.locator('[data-testid=isolation-blocked-by]')).toHaveText(blocked.embedding!.blockedBy.join(', '));
+    expect(blocked.embedding!.blockedBy[0]).toBe('corp');
+    await expect(panel.locator('[data-testid=finding-corp-blocked-frame]')).toHaveCount(1);
     console.log(`panel rows: ${rows.length}; browser frames: ${frames.length}`);
   } finally {
     await opened.disconnect();

@@ -45,6 +45,7 @@ export function App({ store, onReload }: { store: Store; onReload(): void }) {
               <FrameDetails
                 node={store.selected.value}
                 evaluation={store.selected.value ? store.evaluation.value?.byFrameId.get(store.selected.value.frame.frameId) ?? null : null}
+                openerSurvives={store.evaluation.value?.openerSurvives ?? null}
               />
             </ErrorBoundary>
           </div>

@@ -1,7 +1,8 @@
 import type { FrameEvaluation } from '../../shared/evaluate.ts';
 import type { FrameNode } from '../../shared/frame-tree.ts';
 import { strings } from '../strings.ts';
-import { FindingsSection, SandboxSection, SecureContextSection } from './Verdicts.tsx';
+import type { PageEvaluation } from '../../shared/evaluate.ts';
+import { FindingsSection, IsolationSection, SandboxSection, SecureContextSection } from './Verdicts.tsx';
 
 function Row({ name, value, testid }: { name: string; value: string | number | boolean | null | undefined; testid?: string }) {
   return (
@@ -13,7 +14,7 @@ function Row({ name, value, testid }: { name: string; value: string | number | b
 }
 
 /** Everything recorded about one frame. Page-controlled values are rendered as text only. */
-export function FrameDetails({ node, evaluation }: { node: FrameNode | null; evaluation: FrameEvaluation | null }) {
+export function FrameDetails({ node, evaluation, openerSurvives = null }: { node: FrameNode | null; evaluation: FrameEvaluation | null; openerSurvives?: PageEvaluation['openerSurvives'] }) {
   if (!node) return <div class="empty">{strings.selectFrame}</div>;
   const f = node.frame;
   const o = f.observed;
@@ -23,6 +24,7 @@ export function FrameDetails({ node, evaluation }: { node: FrameNode | null; eva
       {evaluation && <FindingsSection e={evaluation} />}
       {evaluation && <SecureContextSection e={evaluation} />}
       {evaluation && <SandboxSection e={evaluation} />}
+      {evaluation && <IsolationSection e={evaluation} openerSurvives={openerSurvives} />}
       <section>
         <h2>{strings.sections.document}</h2>
         <table class="kv">

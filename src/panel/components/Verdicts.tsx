@@ -1,6 +1,7 @@
 // The analysis of one frame: findings, secure context and sandbox. Every value that comes from the
 // page (URLs, attribute and header values) is rendered as text.
-import type { FrameEvaluation } from '../../shared/evaluate.ts';
+import type { FrameEvaluation, PageEvaluation } from '../../shared/evaluate.ts';
+import { ISOLATION_GATED_APIS } from '../../shared/isolation.ts';
 import { FINDINGS } from '../../shared/findings/catalog.ts';
 import { describeSource } from '../../shared/findings/describe.ts';
 import { SANDBOX_FLAG_INFO } from '../../shared/sandboxing.ts';
@@ -138,6 +139,56 @@ export function SandboxSection({ e }: { e: FrameEvaluation }) {
             ))}
           </tbody>
         </table>
+      )}
+    </section>
+  );
+}
+
+export function IsolationSection({ e, openerSurvives }: { e: FrameEvaluation; openerSurvives: PageEvaluation['openerSurvives'] }) {
+  const i = e.isolation;
+  const p = e.policies;
+  const dd = e.documentDomain;
+  const row = (name: string, value: string, testid?: string) => (
+    <tr>
+      <th scope="row">{name}</th>
+      <td data-testid={testid}>{value}</td>
+    </tr>
+  );
+  return (
+    <section>
+      <h2>{strings.sections.isolation}</h2>
+      <table class="kv">
+        <tbody>
+          {row('crossOriginIsolated', `${i.crossOriginIsolated} (${strings.isolationType[i.contextType]})`, 'isolation-verdict')}
+          {e.load.status !== 'loaded' && row(strings.load, `${e.load.status}${e.load.error ? ` — ${e.load.error}` : ''}`)}
+          {e.embedding && e.embedding.blockedBy.length > 0 && row(strings.blockedBy, e.embedding.blockedBy.join(', '), 'isolation-blocked-by')}
+        </tbody>
+      </table>
+      <ol class="checklist" data-testid="isolation-checklist">
+        {i.checklist.map((s) => (
+          <li key={s.id} class={s.ok ? 'ok' : 'fail'} data-step={s.id}>
+            {`${s.ok ? '✓' : '✗'} ${s.detail}`}
+            {!s.ok && s.fix && <div class="fix mono">{s.fix}</div>}
+          </li>
+        ))}
+      </ol>
+      {!i.crossOriginIsolated && <p class="note">{`${strings.gated}: ${ISOLATION_GATED_APIS.map((g) => g.api).join(', ')}`}</p>}
+      <table class="kv" data-testid="isolation-policies">
+        <tbody>
+          {p.opener && row('COOP', `${p.opener.value}${p.opener.reportingEndpoint ? ` (report-to ${p.opener.reportingEndpoint})` : ''}`)}
+          {p.opener && row('COOP report-only', `${p.opener.reportOnlyValue}${p.opener.reportOnlyReportingEndpoint ? ` (report-to ${p.opener.reportOnlyReportingEndpoint})` : ''}`)}
+          {row('COEP', `${p.embedder.value}${p.embedder.reportingEndpoint ? ` (report-to ${p.embedder.reportingEndpoint})` : ''}${p.embedderInherited ? ` ${strings.inherited}` : ''}`)}
+          {row('COEP report-only', `${p.embedder.reportOnlyValue}${p.embedder.reportOnlyReportingEndpoint ? ` (report-to ${p.embedder.reportOnlyReportingEndpoint})` : ''}`)}
+          {row('CORP', p.corp ?? '—')}
+          {row(strings.agentCluster, `${e.originKeyed.keyed ? strings.originKeyed : strings.siteKeyed} — ${e.originKeyed.why}`)}
+          {row('document.domain', dd.works === 'yes' ? strings.ddWorks : dd.works === 'no-op' ? `${strings.ddNoop} (${dd.reason})` : `${strings.ddThrows} (${dd.reason})`)}
+          {openerSurvives && e.node.frame.parentFrameId === -1 && row(strings.opener, `${openerSurvives.kept ? strings.openerKept : strings.openerCut} (${openerSurvives.initialCOOP} → ${openerSurvives.responseCOOP}, ${openerSurvives.step})`, 'isolation-opener')}
+        </tbody>
+      </table>
+      {p.problems.length > 0 && (
+        <ul class="problems">
+          {p.problems.map((x, k) => <li key={k}>{`${x.header}: ${x.raw} — ${x.reason}`}</li>)}
+        </ul>
       )}
     </section>
   );

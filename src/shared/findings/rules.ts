@@ -8,6 +8,11 @@ import { sandboxChangedAfterLoad } from './sandbox-changed-after-load.ts';
 import { popupsInheritSandbox } from './popups-inherit-sandbox.ts';
 import { cspSandbox } from './csp-sandbox.ts';
 import { sandboxOnFrameElement } from './sandbox-on-frame-element.ts';
+import { policyHeaders } from './policy-headers.ts';
+import { isolation } from './isolation.ts';
+import { blockedFrame } from './blocked-frame.ts';
+import { popupOpener } from './popup-opener.ts';
+import { browserDiffers } from './browser-differs.ts';
 
 export interface RuleContext {
   page: PageEvaluation;
@@ -23,4 +28,9 @@ export const RULES: readonly Rule[] = [
   popupsInheritSandbox,
   cspSandbox,
   sandboxOnFrameElement,
+  policyHeaders,
+  isolation,
+  blockedFrame,
+  popupOpener,
+  browserDiffers,
 ];

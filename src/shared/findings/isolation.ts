@@ -1,0 +1,42 @@
+// isolation-incomplete, isolation-permission-missing: why crossOriginIsolated is false where the page wants it.
+import { COEP, COEP_RO } from '../coep.ts';
+import { COOP, COOP_RO } from '../coop.ts';
+import { headerValues } from '../headers.ts';
+import { finding, type Finding } from './catalog.ts';
+import type { Rule } from './rules.ts';
+
+const ISOLATION_HEADERS = [COOP, COOP_RO, COEP, COEP_RO];
+
+export const isolation: Rule = (frame, { page }) => {
+  const out: Finding[] = [];
+  const i = frame.isolation;
+  const top = page.frames[0];
+  const topHeaders = top?.node.frame.response?.headers ?? [];
+  const asked = ISOLATION_HEADERS.filter((h) => headerValues(topHeaders, h).length > 0);
+  if (frame === top && !i.groupIsolated && asked.length > 0 && i.firstFailure) {
+    out.push(finding('isolation-incomplete', {
+      frameId: frame.frameId,
+      explanation: `The page sends ${asked.join(', ')}, but it is not cross-origin isolated. First failing step: ${i.firstFailure.detail}`,
+      evidence: [
+        ...asked.map((h) => ({ label: h, value: headerValues(topHeaders, h).join(', ') })),
+        { label: 'checklist', value: i.checklist.map((s) => `${s.ok ? '✓' : '✗'} ${s.id}`).join('  ') },
+      ],
+      step: 'HTML: the browsing context group is cross-origin isolated when its top-level document\'s opener policy is same-origin-plus-COEP (COOP same-origin with a COEP compatible with isolation, in a secure context).',
+      ...(i.firstFailure.fix ? { fix: i.firstFailure.fix } : {}),
+    }));
+  }
+  if (i.groupIsolated && !i.permission) {
+    const step = i.checklist.find((s) => s.id === 'permission');
+    out.push(finding('isolation-permission-missing', {
+      frameId: frame.frameId,
+      explanation: `The page is cross-origin isolated, but this frame is not: ${step?.detail ?? 'the permission does not reach it.'} SharedArrayBuffer and precise timers are unavailable here.`,
+      evidence: [
+        { label: 'frame origin', value: frame.serializedOrigin },
+        { label: '<iframe allow>', value: frame.node.owner?.allow ?? '(none)' },
+      ],
+      step: 'Permissions Policy "define an inherited policy for feature in container": cross-origin-isolated has the default allowlist self.',
+      ...(step?.fix ? { fix: step.fix } : {}),
+    }));
+  }
+  return out;
+};
