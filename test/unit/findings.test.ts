@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import { FINDINGS, type Finding, type FindingId, type Severity } from '../../src/shared/findings/catalog.ts';
 import type { Engine } from '../../src/shared/origin.ts';
-import type { EmbedElement, FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snapshot.ts';
+import type { EmbedElement, FrameRecord, HeaderLine, ObservedDocument, PageRecord } from '../../src/shared/snapshot.ts';
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -412,6 +412,505 @@ describe('insecure-ancestor', () => {
 
   test('an https: frame in an https: page → none', () => {
     expect(ids(findingsOf(embedded('https://b.example/', {}, {}, 'https://a.example/'), 1))).not.toContain('insecure-ancestor');
+  });
+});
+
+// ── isolation, embedding and popups: helpers ────────────────────────────────────────────────────────
+// Facts verified in Chromium by the browser tests (test/e2e/isolation.e2e.ts) and the specs they follow:
+// HTML "obtain an opener policy" / "obtain an embedder policy", "check a navigation response's adherence
+// to its embedder policy" and "… to X-Frame-Options", Fetch's CORP check, CSP frame-ancestors,
+// Permissions Policy, and HTML "check if COOP values require a browsing context group switch".
+
+const COOP = 'Cross-Origin-Opener-Policy';
+const COEP = 'Cross-Origin-Embedder-Policy';
+const COEP_RO = 'Cross-Origin-Embedder-Policy-Report-Only';
+const CORP = 'Cross-Origin-Resource-Policy';
+const XFO = 'X-Frame-Options';
+/** The headers that make a top-level https: document cross-origin isolated. */
+const ISOLATING: HeaderLine[] = [[COOP, 'same-origin'], [COEP, 'require-corp']];
+/** What Chromium records for a frame whose response was refused (COEP, CORP, XFO, frame-ancestors alike). */
+const BLOCKED: Partial<FrameRecord> = { status: 'error', error: 'net::ERR_BLOCKED_BY_RESPONSE' };
+
+/** https://a.test/ answering with `topHeaders`, embedding frame 1 at `url` (answering with `childHeaders`) through `<iframe src=url …embed>`. */
+const framed = (url: string, childHeaders: HeaderLine[], opts: { embed?: Partial<EmbedElement>; child?: Partial<FrameRecord>; topHeaders?: HeaderLine[]; top?: string } = {}) => {
+  const top = opts.top ?? 'https://a.test/';
+  return pageOf([
+    fr(0, -1, top, { embeds: [el(0, 1, { src: url, ...opts.embed })], ...withHeaders(top, opts.topHeaders ?? ISOLATING) }),
+    fr(1, 0, url, { ...withHeaders(url, childHeaders), ...opts.child }),
+  ]);
+};
+const hasEvidence = (f: Finding, label: string, value: string) =>
+  expect(f.evidence, `evidence ${JSON.stringify(f.evidence)} has ${label}: ${value}`).toContainEqual({ label, value });
+
+/** The finding kinds about isolation, embedding and popups. */
+const ISOLATION_KINDS: FindingId[] = [
+  'policy-header-invalid', 'policy-ignored-insecure-context', 'coop-in-frame', 'isolation-incomplete', 'isolation-permission-missing',
+  'coep-blocked-frame', 'corp-blocked-frame', 'xfo-blocked-frame', 'frame-ancestors-blocked-frame', 'coep-report-only-would-block',
+  'popup-opener-cut', 'analysis-differs-from-browser',
+];
+const BLOCKED_KINDS: FindingId[] = ['coep-blocked-frame', 'corp-blocked-frame', 'xfo-blocked-frame', 'frame-ancestors-blocked-frame'];
+
+describe('an isolated page with correct children', () => {
+  test('COOP same-origin + COEP require-corp, a same-origin child with COEP, a cross-origin child with COEP, CORP and allow → none of the isolation findings', () => {
+    const page = pageOf([
+      fr(0, -1, 'https://a.test/', { embeds: [el(0, 1, { src: '/same' }), el(1, 2, { src: 'https://b.test/', allow: 'cross-origin-isolated' })], ...withHeaders('https://a.test/', ISOLATING) }),
+      fr(1, 0, 'https://a.test/same', withHeaders('https://a.test/same', [[COEP, 'require-corp']])),
+      fr(2, 0, 'https://b.test/', withHeaders('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']])),
+    ]);
+    const e = evaluatePage(page, { engine: 'chromium' });
+    for (const frame of e.frames) {
+      expect(frame.isolation.crossOriginIsolated, `frame ${frame.frameId} is isolated`).toBe(true);
+      expect(frame.embedding?.blockedBy ?? [], `frame ${frame.frameId} loads`).toEqual([]);
+    }
+    expect(e.findings.map((f) => f.id).filter((id) => ISOLATION_KINDS.includes(id))).toEqual([]);
+  });
+});
+
+// ── policy-header-invalid ───────────────────────────────────────────────────────────────────────────
+// RFC 9651: a parameter needs a key after ";", so "same-origin;" fails to parse; HTML then uses the default.
+
+describe('policy-header-invalid', () => {
+  test('Cross-Origin-Opener-Policy: "same-origin;" → warning, quoting the header and its value', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'same-origin;'], [COEP, 'require-corp']]))]);
+    const f = the(findingsOf(page, 0), 'policy-header-invalid', 0);
+    expect(f.severity).toBe(FINDINGS['policy-header-invalid'].severity);
+    expect(f.explanation).toContain(COOP);
+    expect(f.explanation).toContain('same-origin;');
+    hasEvidence(f, COOP, 'same-origin;');
+  });
+
+  test('a COEP token that is not a value (values are case-sensitive: "Require-Corp") → warning naming COEP; the page is not isolated', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'same-origin'], [COEP, 'Require-Corp']]))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    const f = the(e.findings, 'policy-header-invalid', 0);
+    expect(f.explanation).toContain(COEP);
+    expect(f.explanation).toContain('Require-Corp');
+    hasEvidence(f, COEP, 'Require-Corp');
+    expect(e.isolation.crossOriginIsolated).toBe(false);
+  });
+
+  test('valid values (and an explicit unsafe-none, the default) → none', () => {
+    const ok = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', ISOLATING))]);
+    expect(ids(findingsOf(ok, 0))).not.toContain('policy-header-invalid');
+    const defaults = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'unsafe-none'], [COEP, 'unsafe-none']]))]);
+    expect(ids(findingsOf(defaults, 0))).not.toContain('policy-header-invalid');
+  });
+});
+
+// ── policy-ignored-insecure-context ─────────────────────────────────────────────────────────────────
+// HTML "obtain an opener policy" / "obtain an embedder policy", step 2: a non-secure context gets the default.
+
+describe('policy-ignored-insecure-context', () => {
+  test('COOP and COEP on an http: page → warning naming both headers; the page is not isolated', () => {
+    const page = pageOf([fr(0, -1, 'http://a.test/', withHeaders('http://a.test/', ISOLATING))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    const f = the(e.findings, 'policy-ignored-insecure-context', 0);
+    expect(f.severity).toBe(FINDINGS['policy-ignored-insecure-context'].severity);
+    expect(f.explanation).toContain(COOP);
+    expect(f.explanation).toContain(COEP);
+    hasEvidence(f, COOP, 'same-origin');
+    hasEvidence(f, COEP, 'require-corp');
+    expect(ids(e.findings)).not.toContain('policy-header-invalid'); // well-formed, only ignored
+    expect(e.isolation.crossOriginIsolated).toBe(false);
+  });
+
+  test('COEP on an https: frame inside an http: page (not a secure context either) → warning on the frame', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp']], { top: 'http://a.test/', topHeaders: [] });
+    const f = the(findingsOf(page, 1), 'policy-ignored-insecure-context', 1);
+    expect(f.explanation).toContain(COEP);
+    hasEvidence(f, COEP, 'require-corp');
+  });
+
+  test('the same headers on an https: page → none', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', ISOLATING))]);
+    expect(ids(findingsOf(page, 0))).not.toContain('policy-ignored-insecure-context');
+  });
+});
+
+// ── coop-in-frame ───────────────────────────────────────────────────────────────────────────────────
+// HTML: only a top-level navigation consults COOP.
+
+describe('coop-in-frame', () => {
+  test('COOP on a framed document\'s response → info naming the header and its value', () => {
+    const page = framed('https://a.test/child', [[COOP, 'same-origin'], [COEP, 'require-corp']]);
+    const fs = findingsOf(page, 1);
+    const f = the(fs, 'coop-in-frame', 1);
+    expect(f.severity).toBe(FINDINGS['coop-in-frame'].severity);
+    expect(f.explanation).toContain(COOP);
+    hasEvidence(f, COOP, 'same-origin');
+    expect(ids(fs)).not.toContain('policy-header-invalid');
+  });
+
+  test('COOP on the top-level document → none', () => {
+    const page = framed('https://a.test/child', [[COEP, 'require-corp']]);
+    expect(ids(findingsOf(page, 0))).not.toContain('coop-in-frame');
+    expect(ids(findingsOf(page, 1))).not.toContain('coop-in-frame');
+  });
+});
+
+// ── isolation-incomplete ────────────────────────────────────────────────────────────────────────────
+// HTML: crossOriginIsolated needs COOP same-origin and a COEP compatible with isolation, in a secure context.
+
+describe('isolation-incomplete', () => {
+  test('an invalid COOP ("same-origin;") with COEP require-corp → warning; first failing step coop, quoted', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'same-origin;'], [COEP, 'require-corp']]))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    const f = the(e.findings, 'isolation-incomplete', 0);
+    expect(f.severity).toBe(FINDINGS['isolation-incomplete'].severity);
+    expect(e.isolation.crossOriginIsolated).toBe(false);
+    expect(e.isolation.firstFailure?.id).toBe('coop');
+    expect(f.explanation).toContain(COOP);
+    expect(f.explanation).toContain('same-origin;');
+    hasEvidence(f, COOP, 'same-origin;');
+    hasEvidence(f, COEP, 'require-corp');
+  });
+
+  test('COEP without COOP → warning; first failing step coop, the fix names COOP same-origin', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COEP, 'require-corp']]))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    const f = the(e.findings, 'isolation-incomplete', 0);
+    expect(e.isolation.firstFailure?.id).toBe('coop');
+    expect(f.explanation).toContain(COOP);
+    expect(f.fix).toContain(`${COOP}: same-origin`);
+    hasEvidence(f, COEP, 'require-corp');
+  });
+
+  test('COOP without COEP → warning; first failing step coep', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'same-origin']]))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    const f = the(e.findings, 'isolation-incomplete', 0);
+    expect(e.isolation.firstFailure?.id).toBe('coep');
+    expect(f.explanation).toContain(COEP);
+    hasEvidence(f, COOP, 'same-origin');
+  });
+
+  test('reported once for the page, on the top-level document, not on its frames', () => {
+    const page = framed('https://a.test/child', [[COEP, 'require-corp']], { topHeaders: [[COOP, 'same-origin;'], [COEP, 'require-corp']] });
+    const all = evaluatePage(page, { engine: 'chromium' }).findings.filter((f) => f.id === 'isolation-incomplete');
+    expect(all.map((f) => f.frameId)).toEqual([0]);
+  });
+
+  test('an isolated page, and a page that does not ask for isolation → none', () => {
+    expect(ids(findingsOf(pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', ISOLATING))]), 0))).not.toContain('isolation-incomplete');
+    expect(ids(findingsOf(pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', []))]), 0))).not.toContain('isolation-incomplete');
+  });
+});
+
+// ── isolation-permission-missing ────────────────────────────────────────────────────────────────────
+// Permissions Policy: cross-origin-isolated has the default allowlist self; a cross-origin frame needs it delegated.
+
+describe('isolation-permission-missing', () => {
+  test('a cross-origin child with COEP and CORP but no allow="cross-origin-isolated" → loads, warning; not isolated', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(e.isolation.groupIsolated).toBe(true);
+    expect(e.isolation.permission).toBe(false);
+    expect(e.isolation.crossOriginIsolated).toBe(false);
+    const f = the(e.findings, 'isolation-permission-missing', 1);
+    expect(f.severity).toBe(FINDINGS['isolation-permission-missing'].severity);
+    expect(f.explanation).toContain('cross-origin-isolated');
+    expect(f.fix).toContain('allow="cross-origin-isolated"');
+    expect(evidenceValues(f)).toContain('https://b.test');
+  });
+
+  test('the same child with allow="cross-origin-isolated" → isolated, none', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']], { embed: { allow: 'cross-origin-isolated' } });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.isolation.crossOriginIsolated).toBe(true);
+    expect(ids(e.findings)).not.toContain('isolation-permission-missing');
+  });
+
+  test('a same-origin child with COEP (default allowlist self) → isolated, none', () => {
+    const page = framed('https://a.test/child', [[COEP, 'require-corp']]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.isolation.crossOriginIsolated).toBe(true);
+    expect(ids(e.findings)).not.toContain('isolation-permission-missing');
+  });
+
+  test('delegated to a cross-origin child but not on to its own cross-origin child → warning on the grandchild only', () => {
+    const page = pageOf([
+      fr(0, -1, 'https://a.test/', { embeds: [el(0, 1, { src: 'https://b.test/', allow: 'cross-origin-isolated' })], ...withHeaders('https://a.test/', ISOLATING) }),
+      fr(1, 0, 'https://b.test/', { embeds: [el(0, 2, { src: 'https://c.test/' })], ...withHeaders('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']]) }),
+      fr(2, 1, 'https://c.test/', withHeaders('https://c.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']])),
+    ]);
+    expect(ids(findingsOf(page, 1))).not.toContain('isolation-permission-missing');
+    const f = the(findingsOf(page, 2), 'isolation-permission-missing', 2);
+    expect(evidenceValues(f)).toContain('https://c.test');
+  });
+
+  test('the top-level document\'s own Permissions-Policy: cross-origin-isolated=() → warning on the top, naming the header', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [...ISOLATING, ['Permissions-Policy', 'cross-origin-isolated=()']]))]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    expect(e.isolation.crossOriginIsolated).toBe(false);
+    const f = the(e.findings, 'isolation-permission-missing', 0);
+    expect(f.explanation).toContain('Permissions-Policy');
+  });
+
+  test('a page that is not isolated → none (isolation-incomplete says why)', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']], { topHeaders: [[COEP, 'require-corp']] });
+    expect(ids(findingsOf(page, 1))).not.toContain('isolation-permission-missing');
+  });
+});
+
+// ── coep-blocked-frame ──────────────────────────────────────────────────────────────────────────────
+// HTML "check a navigation response's adherence to its embedder policy": under require-corp the child needs its own COEP.
+
+describe('coep-blocked-frame', () => {
+  test('a same-origin child without COEP under COOP+COEP → error naming COEP require-corp, the document and the embedder', () => {
+    const page = framed('https://a.test/child', [], { child: BLOCKED });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual(['coep']);
+    expect(e.load.status).toBe('blocked');
+    const f = the(e.findings, 'coep-blocked-frame', 1);
+    expect(f.severity).toBe(FINDINGS['coep-blocked-frame'].severity);
+    expect(f.explanation).toContain(`${COEP}: require-corp`);
+    expect(f.explanation).toContain('net::ERR_BLOCKED_BY_RESPONSE');
+    expect(evidenceValues(f)).toContain('https://a.test/child');
+    expect(evidenceValues(f)).toContain('https://a.test');
+    expect(ids(e.findings).filter((id) => BLOCKED_KINDS.includes(id))).toEqual(['coep-blocked-frame']);
+  });
+
+  test('the same-origin child with COEP require-corp → loads, none', () => {
+    const page = framed('https://a.test/child', [[COEP, 'require-corp']]);
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(ids(e.findings)).not.toContain('coep-blocked-frame');
+  });
+
+  test('an <iframe credentialless> child with neither COEP nor CORP → loads, no blocked-frame finding', () => {
+    const page = framed('https://b.test/', [], { embed: { credentialless: { attribute: true, property: true } } });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(ids(e.findings).filter((id) => BLOCKED_KINDS.includes(id))).toEqual([]);
+  });
+
+  test('a child without COEP in a page without an embedder policy → none', () => {
+    const page = framed('https://a.test/child', [], { topHeaders: [] });
+    expect(ids(findingsOf(page, 1))).not.toContain('coep-blocked-frame');
+  });
+});
+
+// ── corp-blocked-frame ──────────────────────────────────────────────────────────────────────────────
+// Fetch "cross-origin resource policy internal check", forNavigation: under require-corp a missing CORP means same-origin.
+
+describe('corp-blocked-frame', () => {
+  test('a cross-origin child with COEP but no CORP → error naming CORP, the document and the embedder', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp']], { child: BLOCKED });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual(['corp']);
+    const f = the(e.findings, 'corp-blocked-frame', 1);
+    expect(f.severity).toBe(FINDINGS['corp-blocked-frame'].severity);
+    expect(f.explanation).toContain(CORP);
+    expect(f.explanation).toContain('https://b.test');
+    expect(f.explanation).toContain('https://a.test');
+    expect(evidenceValues(f)).toContain('https://b.test/');
+    expect(evidenceValues(f)).toContain('https://a.test');
+  });
+
+  test('a cross-origin child with neither COEP nor CORP → blocked by corp first, then coep: one finding, whose fix names both headers', () => {
+    const page = framed('https://b.test/', [], { child: BLOCKED });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual(['corp', 'coep']);
+    const f = the(e.findings, 'corp-blocked-frame', 1);
+    expect(ids(e.findings)).not.toContain('coep-blocked-frame');
+    expectEvidence(f, 'coep');
+    expect(f.fix).toContain(CORP);
+    expect(f.fix).toContain(COEP);
+  });
+
+  test('Cross-Origin-Resource-Policy: same-site from another site → error naming same-site', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'same-site']], { child: BLOCKED });
+    const f = the(findingsOf(page, 1), 'corp-blocked-frame', 1);
+    expect(f.explanation).toContain('same-site');
+    hasEvidence(f, CORP, 'same-site');
+  });
+
+  test('CORP cross-origin, or same-site from the same site → loads, none', () => {
+    for (const [url, corp] of [['https://b.test/', 'cross-origin'], ['https://sub.a.test/', 'same-site']] as const) {
+      const e = evaluatePage(framed(url, [[COEP, 'require-corp'], [CORP, corp]]), { engine: 'chromium' }).byFrameId.get(1)!;
+      expect(e.embedding?.blockedBy, `${url} with CORP ${corp}`).toEqual([]);
+      expect(ids(e.findings)).not.toContain('corp-blocked-frame');
+    }
+  });
+});
+
+// ── xfo-blocked-frame ───────────────────────────────────────────────────────────────────────────────
+// HTML "check a navigation response's adherence to X-Frame-Options".
+
+describe('xfo-blocked-frame', () => {
+  test('X-Frame-Options: DENY (with COEP and CORP) → error naming the header and value', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin'], [XFO, 'DENY']], { child: BLOCKED });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual(['x-frame-options']);
+    const f = the(e.findings, 'xfo-blocked-frame', 1);
+    expect(f.severity).toBe(FINDINGS['xfo-blocked-frame'].severity);
+    expect(f.explanation).toContain(XFO);
+    expect(f.explanation).toContain('DENY');
+    hasEvidence(f, XFO, 'DENY');
+    expect(evidenceValues(f)).toContain('https://b.test/');
+  });
+
+  test('SAMEORIGIN in a cross-origin parent (no embedder policy) → error', () => {
+    const page = framed('https://b.test/', [[XFO, 'SAMEORIGIN']], { topHeaders: [], child: BLOCKED });
+    const f = the(findingsOf(page, 1), 'xfo-blocked-frame', 1);
+    expect(f.explanation).toContain('SAMEORIGIN');
+  });
+
+  test('SAMEORIGIN in a same-origin parent, or DENY overridden by CSP frame-ancestors listing the parent → none', () => {
+    expect(ids(findingsOf(framed('https://a.test/child', [[XFO, 'SAMEORIGIN']], { topHeaders: [] }), 1))).not.toContain('xfo-blocked-frame');
+    const overridden = framed('https://b.test/', [[XFO, 'DENY'], [CSP, 'frame-ancestors https://a.test']], { topHeaders: [] });
+    const e = evaluatePage(overridden, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(ids(e.findings)).not.toContain('xfo-blocked-frame');
+  });
+});
+
+// ── frame-ancestors-blocked-frame ───────────────────────────────────────────────────────────────────
+// CSP frame-ancestors: every ancestor must match the source list.
+
+describe('frame-ancestors-blocked-frame', () => {
+  test('Content-Security-Policy: frame-ancestors \'none\' (with COEP and CORP) → error naming the directive', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin'], [CSP, "frame-ancestors 'none'"]], { child: BLOCKED });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual(['frame-ancestors']);
+    const f = the(e.findings, 'frame-ancestors-blocked-frame', 1);
+    expect(f.severity).toBe(FINDINGS['frame-ancestors-blocked-frame'].severity);
+    expect(f.explanation).toContain('frame-ancestors');
+    expect(f.explanation).toContain("'none'");
+    hasEvidence(f, CSP, "frame-ancestors 'none'");
+  });
+
+  test('a grandchild allowing only its parent → error naming the top-level ancestor that does not match', () => {
+    const page = pageOf([
+      fr(0, -1, 'https://a.test/', { embeds: [el(0, 1, { src: 'https://b.test/' })] }),
+      fr(1, 0, 'https://b.test/', { embeds: [el(0, 2, { src: 'https://c.test/' })] }),
+      fr(2, 1, 'https://c.test/', { ...withHeaders('https://c.test/', [[CSP, 'frame-ancestors https://b.test']]), ...BLOCKED }),
+    ]);
+    const f = the(findingsOf(page, 2), 'frame-ancestors-blocked-frame', 2);
+    expect(f.explanation).toContain('https://a.test');
+    expectEvidence(f, 'frame-ancestors https://b.test');
+  });
+
+  test('frame-ancestors listing the embedder, or frame-ancestors \'none\' only in a report-only policy → none', () => {
+    const listed = framed('https://b.test/', [[CSP, 'frame-ancestors https://a.test']], { topHeaders: [] });
+    expect(ids(findingsOf(listed, 1))).not.toContain('frame-ancestors-blocked-frame');
+    const reportOnly = framed('https://b.test/', [[CSP_RO, "frame-ancestors 'none'"]], { topHeaders: [] });
+    const e = evaluatePage(reportOnly, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(ids(e.findings)).not.toContain('frame-ancestors-blocked-frame');
+  });
+});
+
+// ── coep-report-only-would-block ────────────────────────────────────────────────────────────────────
+// HTML, the report-only branch of the embedder policy check: a violation is reported, the navigation goes on.
+
+describe('coep-report-only-would-block', () => {
+  test('only COEP-Report-Only: require-corp on the top, a cross-origin child with neither COEP nor CORP → loads; info naming the header', () => {
+    const page = framed('https://b.test/', [], { topHeaders: [[COEP_RO, 'require-corp']] });
+    const e = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!;
+    expect(e.embedding?.blockedBy).toEqual([]);
+    expect(ids(e.findings).filter((id) => BLOCKED_KINDS.includes(id))).toEqual([]);
+    const f = the(e.findings, 'coep-report-only-would-block', 1);
+    expect(f.severity).toBe(FINDINGS['coep-report-only-would-block'].severity);
+    expect(f.explanation).toContain(`${COEP_RO}: require-corp`);
+    expect(evidenceValues(f)).toContain('https://b.test/');
+  });
+
+  test('the same report-only top with a child that sends COEP and CORP cross-origin → none', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']], { topHeaders: [[COEP_RO, 'require-corp']] });
+    expect(ids(findingsOf(page, 1))).not.toContain('coep-report-only-would-block');
+  });
+
+  test('no report-only policy → none', () => {
+    expect(ids(findingsOf(framed('https://b.test/', [], { topHeaders: [] }), 1))).not.toContain('coep-report-only-would-block');
+  });
+});
+
+// ── popup-opener-cut ────────────────────────────────────────────────────────────────────────────────
+// HTML "check if COOP values require a browsing context group switch", from the popup's initial about:blank
+// (which has its opener's origin and, when that is its top's origin, its top-level COOP).
+
+/** A popup tab at `url` answering with `headers`, opened by the top-level document https://a.test/opener answering with `openerHeaders`. */
+const popup = (url: string, headers: HeaderLine[], openerHeaders: HeaderLine[]): PageRecord => ({
+  ...pageOf([fr(0, -1, url, withHeaders(url, headers))]),
+  openedBy: { tabId: 3, frameId: 0, url: 'https://a.test/opener', at: 1, chain: [fr(0, -1, 'https://a.test/opener', withHeaders('https://a.test/opener', openerHeaders))] },
+});
+
+describe('popup-opener-cut', () => {
+  test('opener COOP same-origin, popup on https://sub.a.test with COOP same-origin → warning on the popup\'s top frame', () => {
+    const page = popup('https://sub.a.test/popup', [[COOP, 'same-origin']], [[COOP, 'same-origin']]);
+    const e = evaluatePage(page, { engine: 'chromium' });
+    expect(e.openerSurvives?.kept).toBe(false);
+    const f = the(e.byFrameId.get(0)!.findings, 'popup-opener-cut', 0);
+    expect(f.severity).toBe(FINDINGS['popup-opener-cut'].severity);
+    expect(f.explanation).toContain('same-origin');
+    expect(f.explanation).toContain('https://sub.a.test');
+    expect(evidenceValues(f)).toContain('https://a.test/opener');
+    expect(evidenceValues(f).filter((v) => v === 'same-origin')).toHaveLength(2); // the opener's and the popup's
+  });
+
+  test('an opener without COOP, a popup with COOP same-origin → warning naming unsafe-none', () => {
+    const f = the(findingsOf(popup('https://a.test/popup', [[COOP, 'same-origin']], []), 0), 'popup-opener-cut', 0);
+    expect(f.explanation).toContain('unsafe-none');
+    expect(evidenceValues(f)).toContain('unsafe-none');
+  });
+
+  test('opener COOP same-origin-allow-popups, popup without COOP → kept, none', () => {
+    const page = popup('https://b.test/popup', [], [[COOP, 'same-origin-allow-popups']]);
+    const e = evaluatePage(page, { engine: 'chromium' });
+    expect(e.openerSurvives?.kept).toBe(true);
+    expect(ids(e.byFrameId.get(0)!.findings)).not.toContain('popup-opener-cut');
+  });
+
+  test('both COOP same-origin and same origin (matching COOP) → kept, none', () => {
+    const page = popup('https://a.test/popup', [[COOP, 'same-origin']], [[COOP, 'same-origin']]);
+    const e = evaluatePage(page, { engine: 'chromium' });
+    expect(e.openerSurvives?.kept).toBe(true);
+    expect(ids(e.byFrameId.get(0)!.findings)).not.toContain('popup-opener-cut');
+  });
+
+  test('a page that is not a popup → none', () => {
+    const e = evaluatePage(pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [[COOP, 'same-origin']]))]), { engine: 'chromium' });
+    expect(e.openerSurvives).toBeNull();
+    expect(ids(e.findings)).not.toContain('popup-opener-cut');
+  });
+});
+
+// ── analysis-differs-from-browser ───────────────────────────────────────────────────────────────────
+// The frame's own report (self.origin, isSecureContext, crossOriginIsolated, originAgentCluster) against the prediction.
+
+describe('analysis-differs-from-browser', () => {
+  const observed = (over: Partial<ObservedDocument> = {}): ObservedDocument => ({
+    url: 'https://a.test/', origin: 'https://a.test', isSecureContext: true, crossOriginIsolated: false,
+    documentDomain: 'a.test', originAgentCluster: null, observedAt: 2, ...over,
+  });
+
+  test('an https: top-level document that reports isSecureContext false → warning listing isSecureContext', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', { observed: observed({ isSecureContext: false }) })]);
+    const f = the(findingsOf(page, 0), 'analysis-differs-from-browser', 0);
+    expect(f.severity).toBe(FINDINGS['analysis-differs-from-browser'].severity);
+    expect(f.explanation).toContain('isSecureContext');
+    expect(f.evidence.map((e) => e.label)).toEqual(['isSecureContext']);
+    expectEvidence(f, 'false', 'true');
+  });
+
+  test('an isolated page that reports crossOriginIsolated false → warning listing crossOriginIsolated', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', { ...withHeaders('https://a.test/', ISOLATING), observed: observed({ crossOriginIsolated: false }) })]);
+    const f = the(findingsOf(page, 0), 'analysis-differs-from-browser', 0);
+    expect(f.explanation).toContain('crossOriginIsolated');
+    expect(f.evidence.map((e) => e.label)).toEqual(['crossOriginIsolated']);
+  });
+
+  test('the observed values agree with the analysis → none', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', { observed: observed() })]);
+    expect(ids(findingsOf(page, 0))).not.toContain('analysis-differs-from-browser');
+    const isolated = pageOf([fr(0, -1, 'https://a.test/', { ...withHeaders('https://a.test/', ISOLATING), observed: observed({ crossOriginIsolated: true }) })]);
+    expect(ids(findingsOf(isolated, 0))).not.toContain('analysis-differs-from-browser');
+  });
+
+  test('nothing observed → none', () => {
+    expect(ids(findingsOf(pageOf([fr(0, -1, 'https://a.test/')]), 0))).not.toContain('analysis-differs-from-browser');
   });
 });
 
