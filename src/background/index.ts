@@ -42,20 +42,39 @@ async function reconcile(tabId: number) {
 }
 
 // ── webRequest: every document response, all header lines in order ───────────────────────────────
-function headerOptions(): WebRequest.OnHeadersReceivedOptions[] {
-  const options: string[] = ['responseHeaders'];
-  // Chromium hides Set-Cookie (and a few others) unless asked with 'extraHeaders'; Firefox rejects
-  // option values it does not know, so ask only where the browser declares it.
-  const declared = (globalThis as { chrome?: { webRequest?: { OnHeadersReceivedOptions?: Record<string, string> } } })
-    .chrome?.webRequest?.OnHeadersReceivedOptions;
-  if (declared && Object.values(declared).includes('extraHeaders')) options.push('extraHeaders');
-  return options as WebRequest.OnHeadersReceivedOptions[];
+type ChromeWebRequest = { OnHeadersReceivedOptions?: Record<string, string>; OnSendHeadersOptions?: Record<string, string> };
+/**
+ * Chromium hides Set-Cookie and Cookie (and a few others) unless asked with 'extraHeaders'; Firefox
+ * rejects option values it does not know, so ask only where the browser declares it.
+ */
+function withExtraHeaders<T extends string>(first: T, declaredIn: keyof ChromeWebRequest): T[] {
+  const declared = (globalThis as { chrome?: { webRequest?: ChromeWebRequest } }).chrome?.webRequest?.[declaredIn];
+  return (declared && Object.values(declared).includes('extraHeaders') ? [first, 'extraHeaders'] : [first]) as T[];
 }
 browser.webRequest.onHeadersReceived.addListener(
   recorded<WebRequest.OnHeadersReceivedDetailsType>((tab, e, d) => rec.onHeadersReceived(tab, e as unknown as rec.HeadersEvent, d)),
   { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame'] },
-  headerOptions(),
+  withExtraHeaders<WebRequest.OnHeadersReceivedOptions>('responseHeaders', 'OnHeadersReceivedOptions'),
 );
+
+// ── webRequest: subresources (the recorder ignores navigations here) ─────────────────────────────
+// No type filter: the browsers name different types, and Chromium rejects a filter with a type it lacks.
+const everyRequest = { urls: ['<all_urls>'] };
+const asRequest = <E>(step: (tab: rec.TabRecord, e: E, d: rec.Delta) => void) =>
+  recorded<{ tabId: number }>((tab, e, d) => step(tab, e as unknown as E, d));
+browser.webRequest.onBeforeRequest.addListener(asRequest(rec.onSubresourceStart), everyRequest);
+browser.webRequest.onSendHeaders.addListener(
+  asRequest(rec.onSubresourceHeadersSent),
+  everyRequest,
+  withExtraHeaders<WebRequest.OnSendHeadersOptions>('requestHeaders', 'OnSendHeadersOptions'),
+);
+browser.webRequest.onHeadersReceived.addListener(
+  asRequest(rec.onSubresourceHeadersReceived),
+  everyRequest,
+  withExtraHeaders<WebRequest.OnHeadersReceivedOptions>('responseHeaders', 'OnHeadersReceivedOptions'),
+);
+browser.webRequest.onCompleted.addListener(asRequest(rec.onSubresourceCompleted), everyRequest);
+browser.webRequest.onErrorOccurred.addListener(asRequest(rec.onSubresourceError), everyRequest);
 
 // ── webNavigation: the frame tree, commits and errors ────────────────────────────────────────────
 const navigation: Record<string, [WebNavigation.Static[keyof WebNavigation.Static], Step<never>]> = {

@@ -16,6 +16,8 @@ interface Pending {
   full: boolean;
   frames: Set<number>;
   removed: Set<number>;
+  resources: Set<string>;
+  resourcesRemoved: Set<string>;
 }
 
 export class PanelPorts {
@@ -58,7 +60,8 @@ export class PanelPorts {
 
   private changed(tabId: number, delta: Delta) {
     if (!this.byTab.get(tabId)?.size) return;
-    const p = this.pending.get(tabId) ?? { full: false, frames: new Set<number>(), removed: new Set<number>() };
+    const p = this.pending.get(tabId) ??
+      { full: false, frames: new Set<number>(), removed: new Set<number>(), resources: new Set<string>(), resourcesRemoved: new Set<string>() };
     if (delta.pageSwitched) p.full = true;
     for (const id of delta.upserted) {
       p.frames.add(id);
@@ -67,6 +70,14 @@ export class PanelPorts {
     for (const id of delta.removed) {
       p.removed.add(id);
       p.frames.delete(id);
+    }
+    for (const id of delta.resources) {
+      p.resources.add(id);
+      p.resourcesRemoved.delete(id);
+    }
+    for (const id of delta.resourcesRemoved) {
+      p.resourcesRemoved.add(id);
+      p.resources.delete(id);
     }
     this.pending.set(tabId, p);
     if (this.timer === null) this.timer = setTimeout(() => this.push(), PUSH_DELAY_MS);
@@ -90,6 +101,9 @@ export class PanelPorts {
           pageId: page.pageId,
           upserts: [...p.frames].map((id) => page.frames[String(id)]).filter((f) => f !== undefined),
           removed: [...p.removed],
+          resources: [...p.resources].map((id) => page.subresources?.[id]).filter((r) => r !== undefined),
+          resourcesRemoved: [...p.resourcesRemoved],
+          dropped: page.dropped,
         };
       }
       for (const port of ports) send(port, msg);

@@ -10,8 +10,9 @@ import type {
   OpenerRecord,
   PageRecord,
   RecordedResponse,
+  SubresourceRecord,
 } from '../shared/snapshot.ts';
-import { SNAPSHOT_VERSION } from '../shared/snapshot.ts';
+import { MAX_SUBRESOURCE_RESPONSES, SNAPSHOT_VERSION, SUBRESOURCE_HEADERS } from '../shared/snapshot.ts';
 
 /** Per-page and per-response caps: memory stays bounded, and what is left out is counted. */
 export const LIMITS = {
@@ -24,6 +25,11 @@ export const LIMITS = {
   /** Ids of left-out frames remembered so that each is counted once. */
   droppedFrameIds: 10000,
   pendingResponses: 200,
+  /** Subresource requests kept per page; later ones are counted in `dropped.subresources`. */
+  subresourcesPerPage: 1000,
+  /** Requests of a top-level document that has not committed yet (Chromium: by documentId). */
+  earlySubresources: 200,
+  subresourceURLChars: 2048,
 };
 
 export interface TabRecord {
@@ -39,6 +45,8 @@ export interface TabRecord {
   openedBy?: OpenerRecord;
   /** Observations that arrived before their frame was known, by frameId. */
   early: Record<string, { frameId: number; documentId?: string; observed: FrameRecord['observed'] }>;
+  /** Subresource requests of a top-level document whose commit has not arrived yet, by request id. */
+  earlySubresources?: Record<string, SubresourceRecord>;
   seq: number;
 }
 
@@ -50,8 +58,13 @@ export interface Delta {
   removed: Set<number>;
   /** The record changed in a way that must be persisted (even if no active frame changed). */
   dirty: boolean;
+  /** Subresource requests of the active page added or changed, and removed, by request id. */
+  resources: Set<string>;
+  resourcesRemoved: Set<string>;
 }
-export const newDelta = (): Delta => ({ pageSwitched: false, upserted: new Set(), removed: new Set(), dirty: false });
+export const newDelta = (): Delta => ({
+  pageSwitched: false, upserted: new Set(), removed: new Set(), dirty: false, resources: new Set(), resourcesRemoved: new Set(),
+});
 
 // ── event shapes (the subset of webNavigation / webRequest details the recorder reads) ─────────────
 interface FrameEventBase {
@@ -117,6 +130,7 @@ function startPage(tab: TabRecord, pageId: string, url: string, at: number, life
   const page: PageRecord = { pageId, tabId: tab.tabId, url: clipText(url), startedAt: at, lifecycle, frames: {}, dropped: { frames: 0 } };
   if (tab.openedBy) page.openedBy = tab.openedBy;
   tab.pages[pageId] = page;
+  adoptEarlySubresources(tab, page);
   if (lifecycle === 'active') setActive(tab, pageId, d);
   prunePages(tab);
   d.dirty = true;
@@ -212,6 +226,7 @@ function removeDescendants(page: PageRecord, frameId: number, keepParentDocument
     if (seen.has(c.frameId) || c.frameId === frameId) continue;
     seen.add(c.frameId);
     delete page.frames[String(c.frameId)];
+    dropSubresources(page, (r) => r.frameId === c.frameId, d);
     if (page.lifecycle === 'active') {
       d.removed.add(c.frameId);
       d.upserted.delete(c.frameId);
@@ -303,6 +318,186 @@ export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
   d.dirty = true;
 }
 
+// ── webRequest: subresources (every request that is not a navigation) ───────────────────────────
+interface RequestEventBase {
+  tabId: number;
+  frameId: number;
+  parentFrameId?: number;
+  requestId: string;
+  url: string;
+  method?: string;
+  type: string;
+  timeStamp: number;
+  documentId?: string;
+  parentDocumentId?: string;
+  documentLifecycle?: DocumentLifecycle;
+  frameType?: FrameType;
+  /** Chromium: the origin that initiated the request. */
+  initiator?: string;
+  /** Firefox: the URL of the resource that triggered the request. */
+  originUrl?: string;
+}
+export type RequestStartEvent = RequestEventBase;
+export interface RequestHeadersSentEvent extends RequestEventBase { requestHeaders?: { name: string; value?: string }[] }
+export interface ResponseHeadersEvent extends RequestEventBase {
+  statusCode: number;
+  responseHeaders?: HeadersEvent['responseHeaders'];
+  fromCache?: boolean;
+}
+export interface RequestEndEvent extends RequestEventBase { fromCache?: boolean; statusCode?: number }
+export interface RequestErrorEvent extends RequestEventBase { error: string }
+
+/** Navigations are frames, not subresources. */
+const isSubresourceType = (type: string) => type !== 'main_frame' && type !== 'sub_frame' && type !== 'outermost_frame';
+
+/** A request belongs to the document it was recorded for: by document id, else by time (after the commit). */
+function ofDocument(r: SubresourceRecord, documentId: string | undefined, committedAt: number): boolean {
+  if (r.documentId !== undefined && documentId !== undefined) return r.documentId === documentId;
+  return r.startedAt >= committedAt;
+}
+
+function dropSubresources(page: PageRecord, which: (r: SubresourceRecord) => boolean, d: Delta) {
+  const all = page.subresources;
+  if (!all) return;
+  for (const [id, r] of Object.entries(all)) {
+    if (!which(r)) continue;
+    delete all[id];
+    d.dirty = true;
+    if (page.lifecycle === 'active') {
+      d.resources.delete(id);
+      d.resourcesRemoved.add(id);
+    }
+  }
+}
+
+function adoptEarlySubresources(tab: TabRecord, page: PageRecord) {
+  const early = tab.earlySubresources;
+  if (!early) return;
+  for (const [id, r] of Object.entries(early)) {
+    if (r.documentId !== page.pageId) continue;
+    delete early[id];
+    const all = (page.subresources ??= {});
+    if (Object.keys(all).length >= LIMITS.subresourcesPerPage) page.dropped.subresources = (page.dropped.subresources ?? 0) + 1;
+    else all[id] = r;
+  }
+}
+
+/** Where a request's record lives (or would): a page's list, or the early list of a page not committed yet. */
+function subresourceHome(tab: TabRecord, e: RequestEventBase): { page: PageRecord | null; list: Record<string, SubresourceRecord> } | null {
+  for (const page of Object.values(tab.pages)) {
+    if (page.subresources?.[e.requestId]) return { page, list: page.subresources };
+  }
+  if (tab.earlySubresources?.[e.requestId]) return { page: null, list: tab.earlySubresources };
+  const topLevel = e.frameType === undefined ? e.frameId === 0 : e.frameType === 'outermost_frame';
+  const page = pageFor(tab, e);
+  // Chromium: a top-level document no page knows yet (its commit is still on the way).
+  if (topLevel && e.documentId !== undefined && (!page || (page.pageId !== e.documentId && !Object.values(page.frames).some((f) => f.documentId === e.documentId)))) {
+    if (e.documentLifecycle !== undefined && e.documentLifecycle !== 'active' && e.documentLifecycle !== 'prerender') return null;
+    return { page: null, list: (tab.earlySubresources ??= {}) };
+  }
+  return page ? { page, list: (page.subresources ??= {}) } : null;
+}
+
+function changed(page: PageRecord | null, requestId: string, d: Delta) {
+  d.dirty = true;
+  if (page?.lifecycle === 'active') d.resources.add(requestId);
+}
+
+/**
+ * The record of a request: found, or created when `create` (its start event) or when its start was
+ * missed and there is room. A request beyond the page's cap is counted once, at its start.
+ */
+function subresourceFor(tab: TabRecord, e: RequestEventBase, create: boolean, d: Delta): { page: PageRecord | null; r: SubresourceRecord } | null {
+  if (e.tabId < 0 || !isSubresourceType(e.type)) return null;
+  const home = subresourceHome(tab, e);
+  if (!home) return null;
+  const found = home.list[e.requestId];
+  if (found) return { page: home.page, r: found };
+  const keys = Object.keys(home.list);
+  if (!home.page && keys.length >= LIMITS.earlySubresources) {
+    // Requests of a document that never committed (a cancelled navigation) make room for newer ones.
+    delete home.list[keys[0]!];
+  } else if (home.page && keys.length >= LIMITS.subresourcesPerPage) {
+    if (create) {
+      home.page.dropped.subresources = (home.page.dropped.subresources ?? 0) + 1;
+      d.dirty = true;
+    }
+    return null;
+  }
+  const r: SubresourceRecord = {
+    requestId: clipText(e.requestId, 64),
+    frameId: e.frameId,
+    type: clipText(e.type, 64),
+    method: clipText(e.method ?? 'GET', 32),
+    url: clipText(e.url, LIMITS.subresourceURLChars),
+    responses: [],
+    state: 'pending',
+    startedAt: e.timeStamp,
+  };
+  if (e.documentId !== undefined) r.documentId = e.documentId;
+  const initiator = e.initiator ?? e.originUrl;
+  if (initiator !== undefined) r.initiator = clipText(initiator, LIMITS.subresourceURLChars);
+  home.list[r.requestId] = r;
+  changed(home.page, r.requestId, d);
+  return { page: home.page, r };
+}
+
+export function onSubresourceStart(tab: TabRecord, e: RequestStartEvent, d: Delta) {
+  subresourceFor(tab, e, true, d);
+}
+
+/** The request headers as sent: fetch metadata (mode, destination, site), and whether cookies went along. */
+export function onSubresourceHeadersSent(tab: TabRecord, e: RequestHeadersSentEvent, d: Delta) {
+  const found = subresourceFor(tab, e, false, d);
+  if (!found) return;
+  const { r } = found;
+  let cookies = false;
+  for (const h of e.requestHeaders ?? []) {
+    const name = h.name.toLowerCase();
+    const value = clipText(h.value ?? '', 64);
+    if (name === 'sec-fetch-mode') r.fetchMode = value;
+    else if (name === 'sec-fetch-dest') r.fetchDest = value;
+    else if (name === 'sec-fetch-site') r.fetchSite = value;
+    else if (name === 'cookie') cookies = true;
+  }
+  r.sentCookies = cookies;
+  changed(found.page, r.requestId, d);
+}
+
+export function onSubresourceHeadersReceived(tab: TabRecord, e: ResponseHeadersEvent, d: Delta) {
+  const found = subresourceFor(tab, e, false, d);
+  if (!found) return;
+  const { r } = found;
+  if (r.responses.length >= MAX_SUBRESOURCE_RESPONSES) return;
+  const keep = new Set<string>(SUBRESOURCE_HEADERS);
+  const { lines } = headersToLines((e.responseHeaders ?? []).filter((h) => keep.has(h.name.toLowerCase())));
+  r.responses.push({ url: clipText(e.url, LIMITS.subresourceURLChars), statusCode: e.statusCode, fromCache: e.fromCache ?? false, headers: lines });
+  changed(found.page, r.requestId, d);
+}
+
+export function onSubresourceCompleted(tab: TabRecord, e: RequestEndEvent, d: Delta) {
+  const found = subresourceFor(tab, e, false, d);
+  if (!found) return;
+  const { r } = found;
+  // A response served from the memory cache reaches no onHeadersReceived: note the status at least.
+  if (r.responses.length === 0 && e.statusCode !== undefined) {
+    r.responses.push({ url: clipText(e.url, LIMITS.subresourceURLChars), statusCode: e.statusCode, fromCache: e.fromCache ?? false, headers: [] });
+  }
+  r.state = 'complete';
+  r.endedAt = e.timeStamp;
+  changed(found.page, r.requestId, d);
+}
+
+export function onSubresourceError(tab: TabRecord, e: RequestErrorEvent, d: Delta) {
+  const found = subresourceFor(tab, e, false, d);
+  if (!found) return;
+  const { r } = found;
+  r.state = 'error';
+  r.error = clipText(e.error, 256);
+  r.endedAt = e.timeStamp;
+  changed(found.page, r.requestId, d);
+}
+
 // ── webNavigation ────────────────────────────────────────────────────────────────────────────────
 export function onBeforeNavigate(tab: TabRecord, e: BeforeNavigateEvent, d: Delta) {
   if (isTopLevel(e)) {
@@ -352,6 +547,7 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   if (newDocument) {
     removeDescendants(page, f.frameId, e.documentId, d);
     forgetDocument(f, e.documentId);
+    dropSubresources(page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp), d);
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
     // The frame element's sandbox attribute is read when the navigation starts (HTML snapshots the
@@ -489,6 +685,7 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     const keep = f.status === 'navigating' || (hiddenFromFrameList(f) && (present.has(f.parentFrameId) || page.frames[String(f.parentFrameId)] !== undefined));
     if (!keep && !present.has(f.frameId) && f.updatedAt < since) {
       delete page.frames[String(f.frameId)];
+      dropSubresources(page, (r) => r.frameId === f.frameId && r.startedAt < since, d);
       d.removed.add(f.frameId);
       d.upserted.delete(f.frameId);
       d.dirty = true;

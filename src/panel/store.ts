@@ -57,7 +57,13 @@ export function createStore(engine: Engine = 'chromium') {
       const frames = { ...cur.page.frames };
       for (const f of msg.upserts) frames[String(f.frameId)] = f;
       for (const id of msg.removed) delete frames[String(id)];
-      snapshot.value = { ...cur, page: { ...cur.page, frames } };
+      let subresources = cur.page.subresources;
+      if (msg.resources.length > 0 || msg.resourcesRemoved.length > 0) {
+        subresources = { ...subresources };
+        for (const r of msg.resources) subresources[r.requestId] = r;
+        for (const id of msg.resourcesRemoved) delete subresources[id];
+      }
+      snapshot.value = { ...cur, page: { ...cur.page, frames, dropped: msg.dropped, ...(subresources ? { subresources } : {}) } };
     },
     toggle(frameId: number) {
       const next = new Set(collapsed.value);

@@ -36,7 +36,8 @@ import {
 } from './permissions-policy.ts';
 import { isSameOrigin, originOfURL } from './origin.ts';
 import { RULES } from './findings/rules.ts';
-import type { EmbedElement, FrameRecord, PageRecord } from './snapshot.ts';
+import type { EmbedElement, FrameRecord, PageRecord, SubresourceRecord } from './snapshot.ts';
+import { evaluateSubresource, summarize, type ReadinessSummary, type SubresourceVerdict } from './subresources.ts';
 
 /** The frame's sandbox: what applies to its current document, and how the attribute got there. */
 export interface FrameSandbox extends SandboxEvaluation {
@@ -73,6 +74,9 @@ export interface FrameEvaluation {
   originKeyed: { keyed: boolean; why: string };
   /** What the analysis predicts the frame shows: page scripts run; `self.origin` is "null". */
   predicted: { scriptsRun: boolean; originOpaque: boolean; crossOriginIsolated: boolean };
+  /** The current document's subresource requests, each with what COEP does to it (in request order). */
+  subresources: SubresourceVerdict[];
+  subresourceSummary: ReadinessSummary;
   /** Worst first. */
   findings: Finding[];
 }
@@ -99,6 +103,14 @@ export interface PageEvaluation {
   openerSurvives: { kept: boolean; step: SwitchStep; initialCOOP: OpenerPolicyValue; responseCOOP: OpenerPolicyValue } | null;
   frames: FrameEvaluation[];
   byFrameId: Map<number, FrameEvaluation>;
+  /** COEP readiness of the whole page: every frame's requests together, and what the caps left out. */
+  subresources: {
+    summary: ReadinessSummary;
+    /** Requests beyond the per-page cap (not recorded, only counted). */
+    dropped: number;
+    /** Requests of a frame the record does not hold (beyond the frame cap), judged by their initiator. */
+    unattributed: SubresourceVerdict[];
+  };
   /** Every frame's findings, worst first. */
   findings: Finding[];
 }
@@ -166,7 +178,11 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   const opener = evaluateOpener(page, options);
   const frames: FrameEvaluation[] = [];
   const byFrameId = new Map<number, FrameEvaluation>();
-  const result: PageEvaluation = { metadata: { psl: PSL_METADATA }, page, engine, settings, opener, openerSurvives: null, frames, byFrameId, findings: [] };
+  const result: PageEvaluation = {
+    metadata: { psl: PSL_METADATA }, page, engine, settings, opener, openerSurvives: null, frames, byFrameId,
+    subresources: { summary: summarize([]), dropped: page.dropped.subresources ?? 0, unattributed: [] }, findings: [],
+  };
+  const requests = requestsByFrame(page);
   const permissionDocs = new Map<number, DocumentPolicy>();
   const contextDocs = new Map<number, ContextDocument>();
   // Depth-first from the top: every parent is evaluated before its children.
@@ -246,12 +262,27 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       }),
       secureContext, policies, isolation, embedding, load: loadOf(f), originKeyed,
       predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque', crossOriginIsolated: isolation.crossOriginIsolated },
+      subresources: [],
+      subresourceSummary: summarize([]),
       findings: [],
     };
+    // The CORP check compares each response with the requesting document's origin, under its policy.
+    e.subresources = (requests.get(f.frameId) ?? [])
+      .filter((r) => ofCurrentDocument(r, f))
+      .map((r) => evaluateSubresource(r, origin, policies.embedder));
+    e.subresourceSummary = summarize(e.subresources);
     frames.push(e);
     byFrameId.set(f.frameId, e);
   }
   result.openerSurvives = openerSurvival(result);
+  // Requests of frames the record does not hold: judged by the origin the browser says initiated them.
+  for (const [frameId, list] of requests) {
+    if (byFrameId.has(frameId)) continue;
+    for (const r of list) {
+      result.subresources.unattributed.push(evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }));
+    }
+  }
+  result.subresources.summary = summarize([...frames.flatMap((e) => e.subresources), ...result.subresources.unattributed]);
   for (const e of frames) {
     const parent = e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId);
     e.findings = RULES.flatMap((rule) => rule(e, { page: result, parent })).sort(byWorstFirst);
@@ -259,6 +290,24 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   }
   result.findings.sort(byWorstFirst);
   return result;
+}
+
+/** The page's subresource requests by requesting frame, in the order they started. */
+function requestsByFrame(page: PageRecord): Map<number, SubresourceRecord[]> {
+  const out = new Map<number, SubresourceRecord[]>();
+  const all = Object.values(page.subresources ?? {}).sort((a, b) => a.startedAt - b.startedAt);
+  for (const r of all) {
+    const list = out.get(r.frameId) ?? [];
+    list.push(r);
+    out.set(r.frameId, list);
+  }
+  return out;
+}
+
+/** A request of the frame's current document (by document id, else made after its commit). */
+function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
+  if (r.documentId !== undefined && f.documentId !== undefined) return r.documentId === f.documentId;
+  return f.committedAt === undefined || r.startedAt >= f.committedAt;
 }
 
 const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);

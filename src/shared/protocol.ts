@@ -9,8 +9,11 @@ import type {
   ObservedDocument,
   PageRecord,
   RecordedResponse,
+  SubresourceRecord,
+  SubresourceResponse,
   TabSnapshot,
 } from './snapshot.ts';
+import { MAX_SUBRESOURCE_RESPONSES } from './snapshot.ts';
 
 export const PROTOCOL_VERSION = 1;
 export const PANEL_PORT_NAME = 'frame-security-panel';
@@ -38,7 +41,17 @@ export interface PanelToBackground {
 }
 export interface BackgroundToPanel {
   snapshot: { snapshot: TabSnapshot };
-  update: { tabId: number; pageId: string; upserts: FrameRecord[]; removed: number[] };
+  update: {
+    tabId: number;
+    pageId: string;
+    upserts: FrameRecord[];
+    removed: number[];
+    /** Subresource requests added or changed, and removed (by request id). */
+    resources: SubresourceRecord[];
+    resourcesRemoved: string[];
+    /** The page's overflow counts, which change with the frames and requests. */
+    dropped: PageRecord['dropped'];
+  };
   'version-mismatch': { expected: number };
 }
 export type PanelMessage = {
@@ -141,12 +154,32 @@ function isEmbedElement(x: unknown): x is EmbedElement {
   return by === null || by === 'getFrameId' || by === 'nonce' || by === 'url';
 }
 
+function isSubresourceResponse(x: unknown): x is SubresourceResponse {
+  return isObj(x) && isStr(x.url) && isInt(x.statusCode) && isBool(x.fromCache) && Array.isArray(x.headers) &&
+    x.headers.length <= 16 && x.headers.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0]) && isStr(h[1]));
+}
+
+const REQUEST_STATES = new Set(['pending', 'complete', 'error']);
+export function isSubresourceRecord(x: unknown): x is SubresourceRecord {
+  return isObj(x) && isStr(x.requestId, 64 + 32) && isInt(x.frameId) && optStr(x.documentId) && isStr(x.type, 128) &&
+    isStr(x.method, 64) && isStr(x.url) && optStr(x.initiator) && optStr(x.fetchMode) && optStr(x.fetchDest) &&
+    optStr(x.fetchSite) && (x.sentCookies === undefined || isBool(x.sentCookies)) &&
+    Array.isArray(x.responses) && x.responses.length <= MAX_SUBRESOURCE_RESPONSES && x.responses.every(isSubresourceResponse) &&
+    REQUEST_STATES.has(x.state as string) && optStr(x.error) && isNum(x.startedAt) && optNum(x.endedAt);
+}
+
+function isDropped(x: unknown): x is PageRecord['dropped'] {
+  return isObj(x) && isInt(x.frames) &&
+    (x.frameIds === undefined || (Array.isArray(x.frameIds) && x.frameIds.every(isInt))) &&
+    (x.subresources === undefined || isInt(x.subresources));
+}
+
 export function isPageRecord(x: unknown): x is PageRecord {
   return isObj(x) && isStr(x.pageId) && isInt(x.tabId) && isStr(x.url) && isNum(x.startedAt) &&
     (x.lifecycle === 'active' || x.lifecycle === 'prerender' || x.lifecycle === 'inactive') &&
     isObj(x.frames) && Object.values(x.frames).every(isFrameRecord) &&
-    isObj(x.dropped) && isInt(x.dropped.frames) &&
-    (x.dropped.frameIds === undefined || (Array.isArray(x.dropped.frameIds) && x.dropped.frameIds.every(isInt))) &&
+    isDropped(x.dropped) &&
+    (x.subresources === undefined || (isObj(x.subresources) && Object.values(x.subresources).every(isSubresourceRecord))) &&
     (x.openedBy === undefined || isOpenerRecord(x.openedBy));
 }
 
@@ -167,7 +200,9 @@ export function isBackgroundMessage(x: unknown): x is BackgroundMessage {
     }
     case 'update':
       return isInt(x.tabId) && isStr(x.pageId) && Array.isArray(x.upserts) && x.upserts.every(isFrameRecord) &&
-        Array.isArray(x.removed) && x.removed.every(isInt);
+        Array.isArray(x.removed) && x.removed.every(isInt) &&
+        Array.isArray(x.resources) && x.resources.every(isSubresourceRecord) &&
+        Array.isArray(x.resourcesRemoved) && x.resourcesRemoved.every((id) => isStr(id, 96)) && isDropped(x.dropped);
     case 'version-mismatch':
       return isInt(x.expected);
     default:

@@ -125,6 +125,59 @@ export interface OpenerRecord {
   chain: FrameRecord[];
 }
 
+/** One response of a subresource request: a redirect or the final response, with the headers that decide embedding. */
+export interface SubresourceResponse {
+  url: string;
+  statusCode: number;
+  fromCache: boolean;
+  /** Only the lines that decide whether an embedder policy lets the response in (SUBRESOURCE_HEADERS). */
+  headers: HeaderLine[];
+}
+
+/**
+ * One request a document made for something other than a navigation (script, image, style, font,
+ * fetch, media, …): what COEP, CORP and CORS decide on. Recorded, never judged.
+ */
+export interface SubresourceRecord {
+  /** The browser's request id. */
+  requestId: string;
+  /** The frame whose document made the request. */
+  frameId: number;
+  documentId?: string;
+  /** The browser's resource type, as it names it (webRequest ResourceType: script, image, font, …). */
+  type: string;
+  method: string;
+  /** The request's URL (before any redirect). */
+  url: string;
+  /** The origin that made the request, as the browser reports it (Chromium `initiator`, Firefox `originUrl`). */
+  initiator?: string;
+  /**
+   * The request's fetch metadata headers as sent, where the browser exposes them (browsers send them
+   * only to potentially trustworthy URLs): request mode, destination and site.
+   */
+  fetchMode?: string;
+  fetchDest?: string;
+  fetchSite?: string;
+  /** Whether the request carried a Cookie header (its value is never kept); absent when not seen. */
+  sentCookies?: boolean;
+  /** Redirects and then the final response, in order (at most MAX_SUBRESOURCE_RESPONSES). */
+  responses: SubresourceResponse[];
+  state: 'pending' | 'complete' | 'error';
+  /** The browser's error, e.g. `net::ERR_BLOCKED_BY_RESPONSE`. */
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** The response header lines kept for a subresource: the ones embedding decisions read. */
+export const SUBRESOURCE_HEADERS = [
+  'cross-origin-resource-policy',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'content-type',
+] as const;
+export const MAX_SUBRESOURCE_RESPONSES = 20;
+
 /** One top-level document and its frames. A new top-level navigation starts a new page. */
 export interface PageRecord {
   /** The top document's documentId where the browser gives one, else a generated id. */
@@ -135,7 +188,9 @@ export interface PageRecord {
   lifecycle: 'active' | 'prerender' | 'inactive';
   frames: Record<string, FrameRecord>;
   /** What the per-page caps left out, counted so the panel can say so. */
-  dropped: { frames: number; frameIds?: number[] };
+  dropped: { frames: number; frameIds?: number[]; subresources?: number };
+  /** The subresource requests of the page's current documents, by request id (capped per page). */
+  subresources?: Record<string, SubresourceRecord>;
   /** Set when the tab was opened by another tab's frame (a popup or a target=_blank link). */
   openedBy?: OpenerRecord;
 }

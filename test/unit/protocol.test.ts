@@ -115,7 +115,7 @@ const page = (over: Record<string, unknown> = {}): PageRecord => ({
   ...over,
 } as PageRecord);
 const snapshot = (p: unknown) => ({ type: 'snapshot', v: PROTOCOL_VERSION, snapshot: { version: 1, tabId: 7, page: p } });
-const update = (over: Record<string, unknown> = {}) => ({ type: 'update', v: PROTOCOL_VERSION, tabId: 7, pageId: 'A', upserts: [frame()], removed: [2, 3], ...over });
+const update = (over: Record<string, unknown> = {}) => ({ type: 'update', v: PROTOCOL_VERSION, tabId: 7, pageId: 'A', upserts: [frame()], removed: [2, 3], resources: [], resourcesRemoved: [], dropped: { frames: 0 }, ...over });
 
 describe('isFrameRecord', () => {
   test.each([

@@ -13,6 +13,7 @@ import { isolation } from './isolation.ts';
 import { blockedFrame } from './blocked-frame.ts';
 import { popupOpener } from './popup-opener.ts';
 import { browserDiffers } from './browser-differs.ts';
+import { subresources } from './subresources.ts';
 
 export interface RuleContext {
   page: PageEvaluation;
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   policyHeaders,
   isolation,
   blockedFrame,
+  subresources,
   popupOpener,
   browserDiffers,
 ];

@@ -1,0 +1,192 @@
+// COEP readiness of subresources: for each recorded request of a document, whether an embedder policy
+// lets its responses in (Fetch "cross-origin resource policy check", run on every response, redirects
+// included), under the policy the document has now, under require-corp and under credentialless.
+// Pure: the recorded request, the requesting document's origin and its embedder policy in, verdicts out.
+import type { EmbedderPolicyValue } from './coep.ts';
+import { crossOriginResourcePolicyInternalCheck, getCrossOriginResourcePolicy, type CorpVerdict } from './framing.ts';
+import { getHeader } from './headers.ts';
+import { isSameOrigin, originOfURL, serializeOrigin, type Origin } from './origin.ts';
+import type { SubresourceRecord } from './snapshot.ts';
+
+export type RequestMode = 'no-cors' | 'cors' | 'same-origin' | 'navigate' | 'websocket' | 'webtransport';
+const MODES: ReadonlySet<string> = new Set<RequestMode>(['no-cors', 'cors', 'same-origin', 'navigate', 'websocket', 'webtransport']);
+
+export interface ModeReading {
+  mode: RequestMode;
+  /** 'sec-fetch-mode': the request header the browser sent; 'type': inferred from the resource type. */
+  from: 'sec-fetch-mode' | 'type';
+  /** For an inferred mode: what would make it another. */
+  caveat?: string;
+}
+
+/**
+ * The request's mode: Sec-Fetch-Mode where the browser sent it (only to potentially trustworthy URLs),
+ * else the default for the resource type (an element with a crossorigin attribute, a module script or a
+ * fetch() with another mode would differ, and the caveat says so).
+ */
+export function requestModeOf(r: Pick<SubresourceRecord, 'fetchMode' | 'type'>): ModeReading {
+  if (r.fetchMode !== undefined && MODES.has(r.fetchMode)) return { mode: r.fetchMode as RequestMode, from: 'sec-fetch-mode' };
+  switch (r.type) {
+    case 'font':
+      return { mode: 'cors', from: 'type' };
+    case 'xmlhttprequest':
+      return { mode: 'cors', from: 'type', caveat: "fetch(…, {mode: 'no-cors'}) is no-cors" };
+    case 'websocket':
+      return { mode: 'websocket', from: 'type' };
+    case 'script':
+      return { mode: 'no-cors', from: 'type', caveat: 'a module script or a crossorigin attribute makes it cors' };
+    default:
+      return { mode: 'no-cors', from: 'type', caveat: 'a crossorigin attribute makes it cors' };
+  }
+}
+
+/** What happens to the request under one embedder policy value. */
+export type PolicyOutcome =
+  | {
+    result: 'loads';
+    /**
+     * not-no-cors: CORS (or same-origin mode) decides, not CORP; allowed: every response passes the CORP
+     * check; without-credentials: credentialless sends the cross-origin request without cookies and
+     * lets the response in.
+     */
+    why: 'not-no-cors' | 'allowed' | 'without-credentials';
+    /** For without-credentials: the request carried cookies when recorded, so the response may differ. */
+    sentCookiesToday?: boolean;
+  }
+  | {
+    result: 'blocked';
+    /** Index in `responses` of the first response the check blocks (a redirect or the final one). */
+    hop: number;
+    url: string;
+    corp: CorpVerdict & { allowed: false };
+    /** The raw Cross-Origin-Resource-Policy value of that response, or null when absent. */
+    corpHeader: string | null;
+  }
+  | { result: 'unknown'; why: 'no-response' };
+
+export interface SubresourceVerdict {
+  record: SubresourceRecord;
+  mode: ModeReading;
+  /** The origin the CORP check compares with: the requesting document's. */
+  requestOrigin: Origin;
+  /** Whether any response came from another origin than the requesting document's. */
+  crossOrigin: boolean;
+  /** What the browser reported: loaded, failed (with its error) or still pending. */
+  observed: { state: SubresourceRecord['state']; error: string | null };
+  /** Blocked even without an embedder policy: an explicit CORP that does not allow this origin. */
+  blockedWithoutCoep: boolean;
+  /** Under the document's enforced policy (what the browser does now). */
+  now: PolicyOutcome;
+  /** Under its report-only policy, when it has one (would-be violations; the request still loads). */
+  reportOnly: PolicyOutcome | null;
+  requireCorp: PolicyOutcome;
+  credentialless: PolicyOutcome;
+  /** The header or attribute change that lets it load under require-corp, when it would be blocked. */
+  fix: string | null;
+}
+
+/** The CORP check of every response under one policy value (Fetch "HTTP fetch": each response, redirects too). */
+export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Origin, policy: EmbedderPolicyValue): PolicyOutcome {
+  // Fetch "cross-origin resource policy check", step 1: only no-cors requests are checked.
+  if (mode.mode !== 'no-cors') return { result: 'loads', why: 'not-no-cors' };
+  if (r.responses.length === 0) return { result: 'unknown', why: 'no-response' };
+  let withoutCredentials = false;
+  for (const [hop, response] of r.responses.entries()) {
+    const responseOrigin = originOfURL(response.url);
+    const crossOrigin = !isSameOrigin(origin, responseOrigin);
+    // Fetch "HTTP-network-or-cache fetch": under credentialless, a no-cors request to another origin
+    // than the request's is sent without credentials (cookies, client certificates, authentication).
+    const includesCredentials = !(policy === 'credentialless' && crossOrigin);
+    if (policy === 'credentialless' && crossOrigin) withoutCredentials = true;
+    const corp = crossOriginResourcePolicyInternalCheck({
+      origin, embedderPolicyValue: policy, headers: response.headers, responseURL: response.url,
+      forNavigation: false, requestIncludesCredentials: includesCredentials,
+    });
+    if (!corp.allowed) {
+      return { result: 'blocked', hop, url: response.url, corp, corpHeader: getCrossOriginResourcePolicy(response.headers).raw };
+    }
+  }
+  if (withoutCredentials) return { result: 'loads', why: 'without-credentials', ...(r.sentCookies ? { sentCookiesToday: true } : {}) };
+  return { result: 'loads', why: 'allowed' };
+}
+
+/** The fix for a response require-corp would block: the CORP header its server should send, or CORS. */
+function fixFor(blocked: PolicyOutcome, mode: ModeReading, origin: Origin, type: string): string | null {
+  if (blocked.result !== 'blocked') return null;
+  const at = originOfURL(blocked.url);
+  const server = serializeOrigin(at);
+  if (blocked.corp.policy !== null && !blocked.corp.defaulted) {
+    return `${server} sends Cross-Origin-Resource-Policy: ${blocked.corpHeader ?? blocked.corp.policy}, which refuses ${serializeOrigin(origin)}: it must send Cross-Origin-Resource-Policy: cross-origin (its owner decides), or load it from your own origin.`;
+  }
+  const sameSite = blocked.corp.step === 'not-same-origin' && origin.type === 'tuple' && at.type === 'tuple' &&
+    crossOriginResourcePolicyInternalCheck({
+      origin, embedderPolicyValue: 'require-corp', headers: [['Cross-Origin-Resource-Policy', 'same-site']],
+      responseURL: blocked.url, forNavigation: false, requestIncludesCredentials: true,
+    }).allowed;
+  const header = `Cross-Origin-Resource-Policy: ${sameSite ? 'same-site' : 'cross-origin'}`;
+  const cors = type === 'image' || type === 'script' || type === 'stylesheet' || type === 'media'
+    ? ` or load it in CORS mode (a crossorigin attribute on the element, with Access-Control-Allow-Origin from ${server})`
+    : mode.from === 'sec-fetch-mode' ? ` or request it in CORS mode (with Access-Control-Allow-Origin from ${server})` : '';
+  return `Have ${server} send ${header} with it${cors}, or use Cross-Origin-Embedder-Policy: credentialless (it then loads without cookies).`;
+}
+
+export function evaluateSubresource(
+  r: SubresourceRecord,
+  requestOrigin: Origin,
+  policy: { value: EmbedderPolicyValue; reportOnlyValue: EmbedderPolicyValue },
+): SubresourceVerdict {
+  const mode = requestModeOf(r);
+  const requireCorp = outcomeUnder(r, mode, requestOrigin, 'require-corp');
+  const unsafeNone = outcomeUnder(r, mode, requestOrigin, 'unsafe-none');
+  const credentialless = outcomeUnder(r, mode, requestOrigin, 'credentialless');
+  const under = (v: EmbedderPolicyValue) => (v === 'require-corp' ? requireCorp : v === 'credentialless' ? credentialless : unsafeNone);
+  return {
+    record: r,
+    mode,
+    requestOrigin,
+    crossOrigin: r.responses.some((x) => !isSameOrigin(requestOrigin, originOfURL(x.url))) || (r.responses.length === 0 && !isSameOrigin(requestOrigin, originOfURL(r.url))),
+    observed: { state: r.state, error: r.error ?? null },
+    blockedWithoutCoep: unsafeNone.result === 'blocked',
+    now: under(policy.value),
+    reportOnly: policy.reportOnlyValue === 'unsafe-none' ? null : under(policy.reportOnlyValue),
+    requireCorp,
+    credentialless,
+    fix: unsafeNone.result === 'blocked' ? fixFor(unsafeNone, mode, requestOrigin, r.type) : fixFor(requireCorp, mode, requestOrigin, r.type),
+  };
+}
+
+/** Counts for a frame's or a page's list. */
+export interface ReadinessSummary {
+  requests: number;
+  /** require-corp would block these (and they load today). */
+  requireCorpWouldBlock: number;
+  /** credentialless loads these only without credentials. */
+  credentiallessWithoutCredentials: number;
+  /** Blocked under every policy: an explicit CORP refuses this origin. */
+  blockedWithoutCoep: number;
+  /** No response recorded (failed before one, or still pending): no prediction. */
+  unknown: number;
+  /** Blocked now by the enforced embedder policy. */
+  blockedNow: number;
+}
+
+export function summarize(list: readonly SubresourceVerdict[]): ReadinessSummary {
+  const s: ReadinessSummary = { requests: 0, requireCorpWouldBlock: 0, credentiallessWithoutCredentials: 0, blockedWithoutCoep: 0, unknown: 0, blockedNow: 0 };
+  for (const v of list) {
+    s.requests += 1;
+    if (v.requireCorp.result === 'unknown') s.unknown += 1;
+    else if (v.blockedWithoutCoep) s.blockedWithoutCoep += 1;
+    else if (v.requireCorp.result === 'blocked') s.requireCorpWouldBlock += 1;
+    if (v.credentialless.result === 'loads' && v.credentialless.why === 'without-credentials') s.credentiallessWithoutCredentials += 1;
+    if (v.now.result === 'blocked' && !v.blockedWithoutCoep) s.blockedNow += 1;
+  }
+  return s;
+}
+
+/** The Access-Control-Allow-Origin/-Credentials of the final response, for the panel's details. */
+export function corsHeadersOf(r: SubresourceRecord): { allowOrigin: string | null; allowCredentials: string | null } {
+  const last = r.responses.at(-1);
+  return last
+    ? { allowOrigin: getHeader(last.headers, 'Access-Control-Allow-Origin'), allowCredentials: getHeader(last.headers, 'Access-Control-Allow-Credentials') }
+    : { allowOrigin: null, allowCredentials: null };
+}
