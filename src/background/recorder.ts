@@ -460,7 +460,8 @@ export function onSubresourceHeadersSent(tab: TabRecord, e: RequestHeadersSentEv
     else if (name === 'sec-fetch-site') r.fetchSite = value;
     else if (name === 'cookie') cookies = true;
   }
-  r.sentCookies = cookies;
+  // Each redirect sends its own headers: the request carried cookies if any of them did.
+  r.sentCookies = r.sentCookies === true || cookies;
   changed(found.page, r.requestId, d);
 }
 

@@ -158,7 +158,7 @@ export interface SubresourceRecord {
   fetchMode?: string;
   fetchDest?: string;
   fetchSite?: string;
-  /** Whether the request carried a Cookie header (its value is never kept); absent when not seen. */
+  /** Whether the request (any of its redirects) carried a Cookie header (its value is never kept); absent when not seen. */
   sentCookies?: boolean;
   /** Redirects and then the final response, in order (at most MAX_SUBRESOURCE_RESPONSES). */
   responses: SubresourceResponse[];

@@ -50,6 +50,8 @@ export type PolicyOutcome =
      * lets the response in.
      */
     why: 'not-no-cors' | 'allowed' | 'without-credentials';
+    /** For without-credentials: the responses (indexes in `responses`) fetched without credentials. */
+    hopsWithoutCredentials?: number[];
     /** For without-credentials: the request carried cookies when recorded, so the response may differ. */
     sentCookiesToday?: boolean;
   }
@@ -90,14 +92,14 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
   // Fetch "cross-origin resource policy check", step 1: only no-cors requests are checked.
   if (mode.mode !== 'no-cors') return { result: 'loads', why: 'not-no-cors' };
   if (r.responses.length === 0) return { result: 'unknown', why: 'no-response' };
-  let withoutCredentials = false;
+  const withoutCredentials: number[] = [];
   for (const [hop, response] of r.responses.entries()) {
-    const responseOrigin = originOfURL(response.url);
-    const crossOrigin = !isSameOrigin(origin, responseOrigin);
-    // Fetch "HTTP-network-or-cache fetch": under credentialless, a no-cors request to another origin
-    // than the request's is sent without credentials (cookies, client certificates, authentication).
-    const includesCredentials = !(policy === 'credentialless' && crossOrigin);
-    if (policy === 'credentialless' && crossOrigin) withoutCredentials = true;
+    // Fetch "cross-origin embedder policy allows credentials": under credentialless, a no-cors request
+    // goes with credentials (cookies, client certificates, authentication) only to its own origin, and
+    // not after its redirects have tainted its origin.
+    const includesCredentials = policy !== 'credentialless' ||
+      (isSameOrigin(origin, originOfURL(response.url)) && !hasRedirectTaintedOrigin(origin, r.responses.slice(0, hop + 1).map((x) => x.url)));
+    if (!includesCredentials) withoutCredentials.push(hop);
     const corp = crossOriginResourcePolicyInternalCheck({
       origin, embedderPolicyValue: policy, headers: response.headers, responseURL: response.url,
       forNavigation: false, requestIncludesCredentials: includesCredentials,
@@ -106,8 +108,24 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
       return { result: 'blocked', hop, url: response.url, corp, corpHeader: getCrossOriginResourcePolicy(response.headers).raw };
     }
   }
-  if (withoutCredentials) return { result: 'loads', why: 'without-credentials', ...(r.sentCookies ? { sentCookiesToday: true } : {}) };
+  if (withoutCredentials.length > 0) {
+    return { result: 'loads', why: 'without-credentials', hopsWithoutCredentials: withoutCredentials, ...(r.sentCookies ? { sentCookiesToday: true } : {}) };
+  }
   return { result: 'loads', why: 'allowed' };
+}
+
+/**
+ * Fetch "has a redirect-tainted origin", for the request's URL list up to a response: true once a
+ * redirect went from one origin to another while the request's origin was not the one it left.
+ */
+export function hasRedirectTaintedOrigin(requestOrigin: Origin, urls: readonly string[]): boolean {
+  let last: Origin | null = null;
+  for (const url of urls) {
+    const here = originOfURL(url);
+    if (last !== null && !isSameOrigin(here, last) && !isSameOrigin(requestOrigin, last)) return true;
+    last = here;
+  }
+  return false;
 }
 
 /** The fix for a response require-corp would block: the CORP header its server should send, or CORS. */
