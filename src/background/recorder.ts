@@ -480,9 +480,10 @@ export function onSubresourceCompleted(tab: TabRecord, e: RequestEndEvent, d: De
   const found = subresourceFor(tab, e, false, d);
   if (!found) return;
   const { r } = found;
-  // A response served from the memory cache reaches no onHeadersReceived: note the status at least.
+  // Its headers event was missed (e.g. while the worker started): note the status, and that the
+  // headers are unknown (not absent).
   if (r.responses.length === 0 && e.statusCode !== undefined) {
-    r.responses.push({ url: clipText(e.url, LIMITS.subresourceURLChars), statusCode: e.statusCode, fromCache: e.fromCache ?? false, headers: [] });
+    r.responses.push({ url: clipText(e.url, LIMITS.subresourceURLChars), statusCode: e.statusCode, fromCache: e.fromCache ?? false, headers: [], headersUnknown: true });
   }
   r.state = 'complete';
   r.endedAt = e.timeStamp;

@@ -37,7 +37,7 @@ import {
 import { isSameOrigin, originOfURL } from './origin.ts';
 import { RULES } from './findings/rules.ts';
 import type { EmbedElement, FrameRecord, PageRecord, SubresourceRecord } from './snapshot.ts';
-import { evaluateSubresource, summarize, type ReadinessSummary, type SubresourceVerdict } from './subresources.ts';
+import { evaluateSubresource, groupIdentical, summarize, type ReadinessSummary, type SubresourceVerdict } from './subresources.ts';
 
 /** The frame's sandbox: what applies to its current document, and how the attribute got there. */
 export interface FrameSandbox extends SandboxEvaluation {
@@ -267,9 +267,8 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       findings: [],
     };
     // The CORP check compares each response with the requesting document's origin, under its policy.
-    e.subresources = (requests.get(f.frameId) ?? [])
-      .filter((r) => ofCurrentDocument(r, f))
-      .map((r) => evaluateSubresource(r, origin, policies.embedder));
+    e.subresources = groupIdentical((requests.get(f.frameId) ?? []).filter((r) => ofCurrentDocument(r, f)))
+      .map((group) => ({ ...evaluateSubresource(group[0]!, origin, policies.embedder), requestIds: group.map((r) => r.requestId) }));
     e.subresourceSummary = summarize(e.subresources);
     frames.push(e);
     byFrameId.set(f.frameId, e);
@@ -278,8 +277,12 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   // Requests of frames the record does not hold: judged by the origin the browser says initiated them.
   for (const [frameId, list] of requests) {
     if (byFrameId.has(frameId)) continue;
-    for (const r of list) {
-      result.subresources.unattributed.push(evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }));
+    for (const group of groupIdentical(list)) {
+      const r = group[0]!;
+      result.subresources.unattributed.push({
+        ...evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }),
+        requestIds: group.map((x) => x.requestId),
+      });
     }
   }
   result.subresources.summary = summarize([...frames.flatMap((e) => e.subresources), ...result.subresources.unattributed]);

@@ -155,7 +155,7 @@ function isEmbedElement(x: unknown): x is EmbedElement {
 }
 
 function isSubresourceResponse(x: unknown): x is SubresourceResponse {
-  return isObj(x) && isStr(x.url) && isInt(x.statusCode) && isBool(x.fromCache) && Array.isArray(x.headers) &&
+  return isObj(x) && isStr(x.url) && isInt(x.statusCode) && isBool(x.fromCache) && (x.headersUnknown === undefined || isBool(x.headersUnknown)) && Array.isArray(x.headers) &&
     x.headers.length <= 16 && x.headers.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0]) && isStr(h[1]));
 }
 

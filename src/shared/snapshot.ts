@@ -132,6 +132,8 @@ export interface SubresourceResponse {
   fromCache: boolean;
   /** Only the lines that decide whether an embedder policy lets the response in (SUBRESOURCE_HEADERS). */
   headers: HeaderLine[];
+  /** The response was known only from its completion (its headers event was missed): headers unknown. */
+  headersUnknown?: boolean;
 }
 
 /**

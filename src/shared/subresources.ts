@@ -33,6 +33,10 @@ export function requestModeOf(r: Pick<SubresourceRecord, 'fetchMode' | 'type'>):
       return { mode: 'cors', from: 'type', caveat: "fetch(…, {mode: 'no-cors'}) is no-cors" };
     case 'websocket':
       return { mode: 'websocket', from: 'type' };
+    case 'webtransport':
+      return { mode: 'webtransport', from: 'type' };
+    case 'web_manifest': // Firefox's type for <link rel=manifest>: always cors
+      return { mode: 'cors', from: 'type' };
     case 'script':
       return { mode: 'no-cors', from: 'type', caveat: 'a module script or a crossorigin attribute makes it cors' };
     default:
@@ -64,10 +68,14 @@ export type PolicyOutcome =
     /** The raw Cross-Origin-Resource-Policy value of that response, or null when absent. */
     corpHeader: string | null;
   }
-  | { result: 'unknown'; why: 'no-response' };
+  /** no-response: none recorded; headers-unknown: a response whose headers the recorder did not see. */
+  | { result: 'unknown'; why: 'no-response' | 'headers-unknown' };
 
 export interface SubresourceVerdict {
+  /** The first of the identical requests this verdict stands for. */
   record: SubresourceRecord;
+  /** Every identical request (same document, method, URL, type, mode, destination, responses and outcome), in order. */
+  requestIds: string[];
   mode: ModeReading;
   /** The origin the CORP check compares with: the requesting document's. */
   requestOrigin: Origin;
@@ -77,6 +85,8 @@ export interface SubresourceVerdict {
   observed: { state: SubresourceRecord['state']; error: string | null };
   /** Blocked even without an embedder policy: an explicit CORP that does not allow this origin. */
   blockedWithoutCoep: boolean;
+  /** Under no embedder policy (unsafe-none). */
+  unsafeNone: PolicyOutcome;
   /** Under the document's enforced policy (what the browser does now). */
   now: PolicyOutcome;
   /** Under its report-only policy, when it has one (would-be violations; the request still loads). */
@@ -94,6 +104,9 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
   if (r.responses.length === 0) return { result: 'unknown', why: 'no-response' };
   const withoutCredentials: number[] = [];
   for (const [hop, response] of r.responses.entries()) {
+    // Fetch runs the CORP check in "HTTP fetch" only: a data: or blob: response is never checked.
+    if (!/^https?:/i.test(response.url)) continue;
+    if (response.headersUnknown) return { result: 'unknown', why: 'headers-unknown' };
     // Fetch "cross-origin embedder policy allows credentials": under credentialless, a no-cors request
     // goes with credentials (cookies, client certificates, authentication) only to its own origin, and
     // not after its redirects have tainted its origin.
@@ -160,11 +173,13 @@ export function evaluateSubresource(
   const under = (v: EmbedderPolicyValue) => (v === 'require-corp' ? requireCorp : v === 'credentialless' ? credentialless : unsafeNone);
   return {
     record: r,
+    requestIds: [r.requestId],
     mode,
     requestOrigin,
     crossOrigin: r.responses.some((x) => !isSameOrigin(requestOrigin, originOfURL(x.url))) || (r.responses.length === 0 && !isSameOrigin(requestOrigin, originOfURL(r.url))),
     observed: { state: r.state, error: r.error ?? null },
     blockedWithoutCoep: unsafeNone.result === 'blocked',
+    unsafeNone,
     now: under(policy.value),
     reportOnly: policy.reportOnlyValue === 'unsafe-none' ? null : under(policy.reportOnlyValue),
     requireCorp,
@@ -173,10 +188,30 @@ export function evaluateSubresource(
   };
 }
 
-/** Counts for a frame's or a page's list. */
+/**
+ * Identical requests of a document folded together (a polled image, DevTools fetching a stylesheet
+ * again to show it): the same method, URL, type, fetch metadata, responses and outcome give one verdict.
+ */
+export function groupIdentical(records: readonly SubresourceRecord[]): SubresourceRecord[][] {
+  const groups = new Map<string, SubresourceRecord[]>();
+  for (const r of records) {
+    const key = JSON.stringify([
+      r.frameId, r.documentId ?? null, r.method, r.url, r.type, r.fetchMode ?? null, r.fetchDest ?? null, r.fetchSite ?? null,
+      r.initiator ?? null, r.sentCookies ?? null, r.state, r.error ?? null,
+      r.responses.map((x) => [x.url, x.statusCode, x.headers, x.headersUnknown ?? false]),
+    ]);
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()];
+}
+
+/** Counts for a frame's or a page's list (each group of identical requests counts once). */
 export interface ReadinessSummary {
+  /** Distinct requests (identical ones folded). */
   requests: number;
-  /** require-corp would block these (and they load today). */
+  /** require-corp would block these (not counting those their own CORP refuses under any policy). */
   requireCorpWouldBlock: number;
   /** credentialless loads these only without credentials. */
   credentiallessWithoutCredentials: number;

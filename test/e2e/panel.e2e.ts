@@ -171,3 +171,41 @@ test('stopping the service worker loses no record and the open panel reconnects 
     await opened.disconnect();
   }
 });
+
+test('the panel lists the selected frame\'s subresources with what require-corp and credentialless would do', async () => {
+  const url = server.url('https', 'a.test', '/readiness/page.html?coep=none');
+  await page.goto(url);
+  const worker = await browser.worker();
+  const tabId = await tabIdOf(worker, url);
+  // The top document makes 16 requests (see the fixture); wait until the record has them all ended.
+  await expect.poll(async () => {
+    const record = await settledPage(worker, tabId);
+    return Object.values(record.subresources ?? {}).filter((r) => r.frameId === 0 && r.state !== 'pending').length;
+  }).toBe(16);
+  const opened = await openPanel(browser, page);
+  try {
+    const { panel } = opened;
+    await panel.locator('[data-testid=frame-row][data-frame-id="0"]').click();
+    await expect(panel.locator('[data-testid=detail-url]')).toHaveText(url);
+    // DevTools itself fetches the document and its stylesheets again, through the page: the panel
+    // converges on the core's verdicts for the record as it is then (identical requests folded).
+    const rows = panel.locator('[data-testid=subresources] tr[data-request]');
+    const shownRows = () => rows.evaluateAll((trs) => trs.map((tr) => ({
+      id: tr.getAttribute('data-request') ?? '',
+      requireCorp: tr.querySelector('[data-testid=subresource-require-corp]')?.textContent ?? '',
+    })));
+    let expected: { id: string; blocked: boolean }[] = [];
+    await expect.poll(async () => {
+      const top = evaluatePage(await settledPage(worker, tabId), { engine: 'chromium' }).byFrameId.get(0)!;
+      expected = top.subresources.map((v) => ({ id: v.record.requestId, blocked: v.requireCorp.result === 'blocked' }));
+      const shown = await shownRows();
+      return JSON.stringify(shown.map((r) => ({ id: r.id, blocked: r.requireCorp.startsWith('blocked') }))) === JSON.stringify(expected);
+    }, { message: 'the panel shows the core\'s verdict for every request' }).toBe(true);
+    expect(expected.length, 'every request of the fixture is listed once').toBeGreaterThanOrEqual(16);
+    expect(expected.filter((r) => r.blocked).length, 'require-corp would block the fixture\'s 10 cases of the top document').toBe(10);
+    await expect(panel.locator('[data-testid=subresources-summary]')).toContainText(`${expected.length} distinct requests`);
+    await expect(panel.locator('[data-testid=finding-coep-readiness]')).toHaveCount(1);
+  } finally {
+    await opened.disconnect();
+  }
+});

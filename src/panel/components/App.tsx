@@ -46,6 +46,7 @@ export function App({ store, onReload }: { store: Store; onReload(): void }) {
                 node={store.selected.value}
                 evaluation={store.selected.value ? store.evaluation.value?.byFrameId.get(store.selected.value.frame.frameId) ?? null : null}
                 openerSurvives={store.evaluation.value?.openerSurvives ?? null}
+                droppedSubresources={store.evaluation.value?.subresources.dropped ?? 0}
               />
             </ErrorBoundary>
           </div>

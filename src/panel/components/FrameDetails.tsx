@@ -2,7 +2,7 @@ import type { FrameEvaluation } from '../../shared/evaluate.ts';
 import type { FrameNode } from '../../shared/frame-tree.ts';
 import { strings } from '../strings.ts';
 import type { PageEvaluation } from '../../shared/evaluate.ts';
-import { FindingsSection, IsolationSection, SandboxSection, SecureContextSection } from './Verdicts.tsx';
+import { FindingsSection, IsolationSection, SandboxSection, SecureContextSection, SubresourcesSection } from './Verdicts.tsx';
 
 function Row({ name, value, testid }: { name: string; value: string | number | boolean | null | undefined; testid?: string }) {
   return (
@@ -14,7 +14,13 @@ function Row({ name, value, testid }: { name: string; value: string | number | b
 }
 
 /** Everything recorded about one frame. Page-controlled values are rendered as text only. */
-export function FrameDetails({ node, evaluation, openerSurvives = null }: { node: FrameNode | null; evaluation: FrameEvaluation | null; openerSurvives?: PageEvaluation['openerSurvives'] }) {
+export function FrameDetails({ node, evaluation, openerSurvives = null, droppedSubresources = 0 }: {
+  node: FrameNode | null;
+  evaluation: FrameEvaluation | null;
+  openerSurvives?: PageEvaluation['openerSurvives'];
+  /** Requests of the page beyond the recording cap. */
+  droppedSubresources?: number;
+}) {
   if (!node) return <div class="empty">{strings.selectFrame}</div>;
   const f = node.frame;
   const o = f.observed;
@@ -25,6 +31,7 @@ export function FrameDetails({ node, evaluation, openerSurvives = null }: { node
       {evaluation && <SecureContextSection e={evaluation} />}
       {evaluation && <SandboxSection e={evaluation} />}
       {evaluation && <IsolationSection e={evaluation} openerSurvives={openerSurvives} />}
+      {evaluation && <SubresourcesSection e={evaluation} dropped={droppedSubresources} />}
       <section>
         <h2>{strings.sections.document}</h2>
         <table class="kv">

@@ -1,4 +1,4 @@
-// The analysis of one frame: findings, secure context and sandbox. Every value that comes from the
+// The analysis of one frame: findings, secure context, sandbox, isolation and subresources. Every value that comes from the
 // page (URLs, attribute and header values) is rendered as text.
 import type { FrameEvaluation, PageEvaluation } from '../../shared/evaluate.ts';
 import { ISOLATION_GATED_APIS } from '../../shared/isolation.ts';
@@ -6,6 +6,7 @@ import { FINDINGS } from '../../shared/findings/catalog.ts';
 import { describeSource } from '../../shared/findings/describe.ts';
 import { SANDBOX_FLAG_INFO } from '../../shared/sandboxing.ts';
 import { SECURE_CONTEXT_FEATURES } from '../../shared/secure-context.ts';
+import type { PolicyOutcome, SubresourceVerdict } from '../../shared/subresources.ts';
 import { strings } from '../strings.ts';
 
 export function FindingsSection({ e }: { e: FrameEvaluation }) {
@@ -190,6 +191,64 @@ export function IsolationSection({ e, openerSurvives }: { e: FrameEvaluation; op
           {p.problems.map((x, k) => <li key={k}>{`${x.header}: ${x.raw} — ${x.reason}`}</li>)}
         </ul>
       )}
+    </section>
+  );
+}
+
+function outcomeText(o: PolicyOutcome, v: SubresourceVerdict): string {
+  const s = strings.subresources;
+  if (o.result === 'unknown') return s.unknown;
+  if (o.result === 'loads') {
+    if (o.why === 'not-no-cors') return s.notChecked;
+    if (o.why === 'without-credentials') return `${s.withoutCredentials}${o.sentCookiesToday ? ` (${s.cookiesToday})` : ''}`;
+    return s.loads;
+  }
+  const where = o.hop < v.record.responses.length - 1 ? ` — ${s.hop(o.hop + 1)}` : '';
+  return `${s.blocked}: ${o.corp.defaulted ? 'no CORP (same-origin assumed)' : `CORP ${o.corpHeader ?? o.corp.policy}`}${where}`;
+}
+
+/** The frame's subresource requests with what each embedder policy does to them, and the fix. */
+export function SubresourcesSection({ e, dropped }: { e: FrameEvaluation; dropped: number }) {
+  const s = strings.subresources;
+  const sum = e.subresourceSummary;
+  const ro = e.policies.embedder.reportOnlyValue !== 'unsafe-none';
+  return (
+    <section>
+      <h2>{strings.sections.subresources}</h2>
+      {e.subresources.length === 0 ? (
+        <p class="note" data-testid="subresources-none">{s.none}</p>
+      ) : (
+        <>
+          <p data-testid="subresources-summary">{s.summary(sum.requests, sum.requireCorpWouldBlock + sum.blockedWithoutCoep, sum.credentiallessWithoutCredentials, sum.blockedWithoutCoep, sum.unknown)}</p>
+          <table class="flags subresources" data-testid="subresources">
+            <thead>
+              <tr>
+                <th>{s.columns.request}</th>
+                <th>{s.columns.mode}</th>
+                <th>{`${s.columns.now} (${e.policies.embedder.value}${ro ? `, ${s.reportOnly} ${e.policies.embedder.reportOnlyValue}` : ''})`}</th>
+                <th>{s.columns.requireCorp}</th>
+                <th>{s.columns.credentialless}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.subresources.map((v) => (
+                <tr key={v.record.requestId} data-request={v.record.requestId} class={v.requireCorp.result === 'blocked' ? 'would-block' : ''}>
+                  <td class="mono">
+                    <div>{`${v.record.type} ${v.record.url}${v.requestIds.length > 1 ? ` ${s.times(v.requestIds.length)}` : ''}`}</div>
+                    {v.record.responses.length > 1 && <div class="muted">{v.record.responses.map((r) => `${r.statusCode} ${r.url}`).join(' → ')}</div>}
+                    {v.fix && v.requireCorp.result === 'blocked' && <div class="fix">{v.fix}</div>}
+                  </td>
+                  <td>{v.mode.from === 'sec-fetch-mode' ? v.mode.mode : `${v.mode.mode} (${s.inferred})`}</td>
+                  <td>{`${v.observed.error ?? v.observed.state}${v.reportOnly?.result === 'blocked' ? ` — ${s.reportOnly}: ${outcomeText(v.reportOnly, v)}` : ''}`}</td>
+                  <td data-testid="subresource-require-corp">{outcomeText(v.requireCorp, v)}</td>
+                  <td>{outcomeText(v.credentialless, v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {dropped > 0 && <p class="note" data-testid="subresources-dropped">{s.dropped(dropped)}</p>}
     </section>
   );
 }

@@ -16,7 +16,8 @@ function listed(list: readonly SubresourceVerdict[], describe: (v: SubresourceVe
 }
 
 const corpText = (v: SubresourceVerdict) => {
-  const o = v.requireCorp.result === 'blocked' ? v.requireCorp : v.now.result === 'blocked' ? v.now : null;
+  // A refusal under every policy is described by the response that refuses on its own.
+  const o = v.unsafeNone.result === 'blocked' ? v.unsafeNone : v.requireCorp.result === 'blocked' ? v.requireCorp : v.now.result === 'blocked' ? v.now : null;
   if (!o) return '';
   const hop = o.hop < v.record.responses.length - 1 ? ` (redirect ${o.hop + 1}: ${o.url})` : '';
   return o.corpHeader === null ? `no Cross-Origin-Resource-Policy${hop}` : `Cross-Origin-Resource-Policy: ${o.corpHeader}${hop}`;
@@ -54,10 +55,11 @@ export const subresources: Rule = (frame) => {
     'Fetch "cross-origin resource policy internal check": with require-corp a missing policy counts as same-origin.',
     single(blockedNow));
 
-  if (policy.value === 'unsafe-none' && policy.reportOnlyValue !== 'unsafe-none') {
-    const would = list.filter((v) => !v.blockedWithoutCoep && v.reportOnly?.result === 'blocked');
+  if (policy.reportOnlyValue !== 'unsafe-none') {
+    // Would-be violations: blocked under the report-only value, loaded under the enforced one.
+    const would = list.filter((v) => !v.blockedWithoutCoep && v.reportOnly?.result === 'blocked' && v.now.result !== 'blocked');
     make('coep-report-only-would-block-subresource', would,
-      `This document sends Cross-Origin-Embedder-Policy-Report-Only: ${policy.reportOnlyValue}; enforced, it would block ${plural(would.length, 'request')} (the browser reports ${would.length === 1 ? 'it' : 'them'} as violations and loads ${would.length === 1 ? 'it' : 'them'}).`,
+      `This document sends Cross-Origin-Embedder-Policy-Report-Only: ${policy.reportOnlyValue}${policy.value === 'unsafe-none' ? '' : ` (enforcing ${policy.value})`}; enforced, it would block ${plural(would.length, 'request')} (the browser reports ${would.length === 1 ? 'it' : 'them'} as violations and loads ${would.length === 1 ? 'it' : 'them'}).`,
       'Fetch "cross-origin resource policy check", report-only branch: a violation is queued, the response is allowed.',
       single(would));
   }
