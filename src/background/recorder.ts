@@ -12,7 +12,7 @@ import type {
   RecordedResponse,
   SubresourceRecord,
 } from '../shared/snapshot.ts';
-import { MAX_SUBRESOURCE_RESPONSES, SNAPSHOT_VERSION, SUBRESOURCE_HEADERS } from '../shared/snapshot.ts';
+import { MAX_SUBRESOURCE_HEADER_LINES, MAX_SUBRESOURCE_RESPONSES, SNAPSHOT_VERSION, SUBRESOURCE_HEADERS } from '../shared/snapshot.ts';
 
 /** Per-page and per-response caps: memory stays bounded, and what is left out is counted. */
 export const LIMITS = {
@@ -30,6 +30,9 @@ export const LIMITS = {
   /** Requests of a top-level document that has not committed yet (Chromium: by documentId). */
   earlySubresources: 200,
   subresourceURLChars: 2048,
+  /** Ids of requests left out (beyond the cap) or dropped with their document, remembered so that a
+   * later event of the same request (a redirect, its end) neither counts it again nor brings it back. */
+  goneRequestIds: 4000,
 };
 
 export interface TabRecord {
@@ -47,6 +50,8 @@ export interface TabRecord {
   early: Record<string, { frameId: number; documentId?: string; observed: FrameRecord['observed'] }>;
   /** Subresource requests of a top-level document whose commit has not arrived yet, by request id. */
   earlySubresources?: Record<string, SubresourceRecord>;
+  /** Requests left out or dropped, oldest first (LIMITS.goneRequestIds at most): their events are ignored. */
+  goneRequestIds?: string[];
   seq: number;
 }
 
@@ -210,7 +215,7 @@ function touch(page: PageRecord, f: FrameRecord, at: number, d: Delta) {
 }
 
 /** Deletes every frame below frameId: they belonged to a document that is gone. */
-function removeDescendants(page: PageRecord, frameId: number, keepParentDocumentId: string | undefined, d: Delta) {
+function removeDescendants(tab: TabRecord, page: PageRecord, frameId: number, keepParentDocumentId: string | undefined, d: Delta) {
   const byParent = new Map<number, FrameRecord[]>();
   for (const f of Object.values(page.frames)) {
     const list = byParent.get(f.parentFrameId) ?? [];
@@ -226,7 +231,7 @@ function removeDescendants(page: PageRecord, frameId: number, keepParentDocument
     if (seen.has(c.frameId) || c.frameId === frameId) continue;
     seen.add(c.frameId);
     delete page.frames[String(c.frameId)];
-    dropSubresources(page, (r) => r.frameId === c.frameId, d);
+    dropSubresources(tab, page, (r) => r.frameId === c.frameId, d);
     if (page.lifecycle === 'active') {
       d.removed.add(c.frameId);
       d.upserted.delete(c.frameId);
@@ -356,12 +361,22 @@ function ofDocument(r: SubresourceRecord, documentId: string | undefined, commit
   return r.startedAt >= committedAt;
 }
 
-function dropSubresources(page: PageRecord, which: (r: SubresourceRecord) => boolean, d: Delta) {
+/** Remembers a request that is not (or no longer) recorded, so that its later events are ignored. */
+function forgetRequest(tab: TabRecord, requestId: string) {
+  const gone = (tab.goneRequestIds ??= []);
+  if (gone.includes(requestId)) return;
+  gone.push(requestId);
+  if (gone.length > LIMITS.goneRequestIds) gone.splice(0, gone.length - LIMITS.goneRequestIds);
+}
+
+function dropSubresources(tab: TabRecord, page: PageRecord, which: (r: SubresourceRecord) => boolean, d: Delta) {
   const all = page.subresources;
   if (!all) return;
   for (const [id, r] of Object.entries(all)) {
     if (!which(r)) continue;
     delete all[id];
+    // Requests that have ended cannot send more events; only an unfinished one needs remembering.
+    if (r.state === 'pending') forgetRequest(tab, id);
     d.dirty = true;
     if (page.lifecycle === 'active') {
       d.resources.delete(id);
@@ -409,6 +424,7 @@ function changed(page: PageRecord | null, requestId: string, d: Delta) {
  */
 function subresourceFor(tab: TabRecord, e: RequestEventBase, create: boolean, d: Delta): { page: PageRecord | null; r: SubresourceRecord } | null {
   if (e.tabId < 0 || !isSubresourceType(e.type)) return null;
+  if (tab.goneRequestIds?.includes(e.requestId)) return null;
   const home = subresourceHome(tab, e);
   if (!home) return null;
   const found = home.list[e.requestId];
@@ -420,6 +436,7 @@ function subresourceFor(tab: TabRecord, e: RequestEventBase, create: boolean, d:
   } else if (home.page && keys.length >= LIMITS.subresourcesPerPage) {
     if (create) {
       home.page.dropped.subresources = (home.page.dropped.subresources ?? 0) + 1;
+      forgetRequest(tab, e.requestId);
       d.dirty = true;
     }
     return null;
@@ -471,7 +488,7 @@ export function onSubresourceHeadersReceived(tab: TabRecord, e: ResponseHeadersE
   const { r } = found;
   if (r.responses.length >= MAX_SUBRESOURCE_RESPONSES) return;
   const keep = new Set<string>(SUBRESOURCE_HEADERS);
-  const { lines } = headersToLines((e.responseHeaders ?? []).filter((h) => keep.has(h.name.toLowerCase())));
+  const { lines } = headersToLines((e.responseHeaders ?? []).filter((h) => keep.has(h.name.toLowerCase())).slice(0, MAX_SUBRESOURCE_HEADER_LINES));
   r.responses.push({ url: clipText(e.url, LIMITS.subresourceURLChars), statusCode: e.statusCode, fromCache: e.fromCache ?? false, headers: lines });
   changed(found.page, r.requestId, d);
 }
@@ -547,9 +564,9 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   if (!f) return;
   const newDocument = e.documentId === undefined || f.documentId !== e.documentId;
   if (newDocument) {
-    removeDescendants(page, f.frameId, e.documentId, d);
+    removeDescendants(tab, page, f.frameId, e.documentId, d);
     forgetDocument(f, e.documentId);
-    dropSubresources(page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp), d);
+    dropSubresources(tab, page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp), d);
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
     // The frame element's sandbox attribute is read when the navigation starts (HTML snapshots the
@@ -613,8 +630,9 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   delete f.pendingNavigation;
   delete f.pendingNavigationAt;
   if (!aborted || f.documentId === undefined) {
-    // The error page replaced the document: its children, observations and elements are gone.
-    removeDescendants(page, f.frameId, undefined, d);
+    // The error page replaced the document: its children, observations, elements and requests are gone.
+    removeDescendants(tab, page, f.frameId, undefined, d);
+    dropSubresources(tab, page, (r) => r.frameId === f.frameId && r.startedAt < e.timeStamp, d);
     f.url = clipText(e.url);
     delete f.observed;
     delete f.embeds;
@@ -667,6 +685,7 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
       if (oldTop && oldTop.frameId !== top.frameId) {
         delete known.frames[String(oldTop.frameId)];
         for (const f of Object.values(known.frames)) if (f.parentFrameId === oldTop.frameId) f.parentFrameId = top.frameId;
+        for (const r of Object.values(known.subresources ?? {})) if (r.frameId === oldTop.frameId) r.frameId = top.frameId;
         oldTop.frameId = top.frameId;
         known.frames[String(top.frameId)] = oldTop;
       }
@@ -687,7 +706,7 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     const keep = f.status === 'navigating' || (hiddenFromFrameList(f) && (present.has(f.parentFrameId) || page.frames[String(f.parentFrameId)] !== undefined));
     if (!keep && !present.has(f.frameId) && f.updatedAt < since) {
       delete page.frames[String(f.frameId)];
-      dropSubresources(page, (r) => r.frameId === f.frameId && r.startedAt < since, d);
+      dropSubresources(tab, page, (r) => r.frameId === f.frameId && r.startedAt < since, d);
       d.removed.add(f.frameId);
       d.upserted.delete(f.frameId);
       d.dirty = true;
@@ -707,8 +726,9 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     if (!f) continue;
     if (existing) {
       // The frame has another document than the one we recorded (its events were missed).
-      removeDescendants(page, f.frameId, entry.documentId, d);
+      removeDescendants(tab, page, f.frameId, entry.documentId, d);
       forgetDocument(f, entry.documentId);
+      dropSubresources(tab, page, (r) => r.frameId === f.frameId && r.documentId !== undefined && r.documentId !== entry.documentId, d);
     }
     f.parentFrameId = entry.parentFrameId;
     f.url = clipText(entry.url);
@@ -799,7 +819,7 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
   if (frame.embeds.every((e) => e.frameId !== null)) {
     for (const child of Object.values(page.frames)) {
       if (child.parentFrameId === frame.frameId && hiddenFromFrameList(child) && !frame.embeds.some((e) => e.frameId === child.frameId)) {
-        removeFrame(page, child.frameId, d);
+        removeFrame(tab, page, child.frameId, d);
       }
     }
   }
@@ -834,9 +854,10 @@ function adoptUnlistedChild(tab: TabRecord, page: PageRecord, parent: FrameRecor
   return true;
 }
 
-function removeFrame(page: PageRecord, frameId: number, d: Delta) {
-  removeDescendants(page, frameId, undefined, d);
+function removeFrame(tab: TabRecord, page: PageRecord, frameId: number, d: Delta) {
+  removeDescendants(tab, page, frameId, undefined, d);
   delete page.frames[String(frameId)];
+  dropSubresources(tab, page, (r) => r.frameId === frameId, d);
   if (page.lifecycle === 'active') {
     d.removed.add(frameId);
     d.upserted.delete(frameId);

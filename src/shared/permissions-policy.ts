@@ -113,7 +113,8 @@ export interface DocumentPolicy {
 
 /** Why a feature is or is not enabled: the first step that decided. */
 export type FeatureStep =
-  | { step: 'inherited-disabled'; because: InheritStep }
+  // The inheritance trace (inheritedPolicyInContainer) says why the inherited policy is Disabled.
+  | { step: 'inherited-disabled' }
   | { step: 'declared'; allowed: boolean }
   | { step: 'default-all' }
   | { step: 'default-self'; allowed: boolean };
@@ -130,7 +131,7 @@ export type InheritStep =
 export function isFeatureEnabledInDocumentForOrigin(feature: string, doc: DocumentPolicy, origin: Origin, trace?: FeatureStep[]): boolean {
   // 2. If policy's inherited policy for feature is Disabled, return "Disabled".
   if (!doc.inherited(feature)) {
-    trace?.push({ step: 'inherited-disabled', because: { step: 'parent-disabled-for-itself' } });
+    trace?.push({ step: 'inherited-disabled' });
     return false;
   }
   // 3. If feature is present in policy's declared policy: return whether its allowlist matches origin.

@@ -13,7 +13,7 @@ import type {
   SubresourceResponse,
   TabSnapshot,
 } from './snapshot.ts';
-import { MAX_SUBRESOURCE_RESPONSES } from './snapshot.ts';
+import { MAX_SUBRESOURCE_HEADER_LINES, MAX_SUBRESOURCE_RESPONSES } from './snapshot.ts';
 
 export const PROTOCOL_VERSION = 1;
 export const PANEL_PORT_NAME = 'frame-security-panel';
@@ -156,7 +156,7 @@ function isEmbedElement(x: unknown): x is EmbedElement {
 
 function isSubresourceResponse(x: unknown): x is SubresourceResponse {
   return isObj(x) && isStr(x.url) && isInt(x.statusCode) && isBool(x.fromCache) && (x.headersUnknown === undefined || isBool(x.headersUnknown)) && Array.isArray(x.headers) &&
-    x.headers.length <= 16 && x.headers.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0]) && isStr(h[1]));
+    x.headers.length <= MAX_SUBRESOURCE_HEADER_LINES && x.headers.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0]) && isStr(h[1]));
 }
 
 const REQUEST_STATES = new Set(['pending', 'complete', 'error']);

@@ -179,6 +179,8 @@ export const SUBRESOURCE_HEADERS = [
   'content-type',
 ] as const;
 export const MAX_SUBRESOURCE_RESPONSES = 20;
+/** Header lines kept per subresource response (a server may repeat one of SUBRESOURCE_HEADERS). */
+export const MAX_SUBRESOURCE_HEADER_LINES = 16;
 
 /** One top-level document and its frames. A new top-level navigation starts a new page. */
 export interface PageRecord {

@@ -7,11 +7,14 @@ import {
   isBackgroundMessage,
   isContentMessage,
   isFrameRecord,
+  clipText,
   isNonce,
+  isPageRecord,
   isPanelMessage,
+  isSubresourceRecord,
   type EmbedReport,
 } from '../../src/shared/protocol.ts';
-import type { EmbedElement, FrameRecord, PageRecord } from '../../src/shared/snapshot.ts';
+import { MAX_SUBRESOURCE_RESPONSES, type EmbedElement, type FrameRecord, type PageRecord, type SubresourceRecord } from '../../src/shared/snapshot.ts';
 
 const NONCE = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const LONG = 'x'.repeat(MAX_TEXT * 2 + 1);
@@ -195,5 +198,112 @@ describe('isPanelMessage', () => {
     ['null', null, false],
   ])('%s', (_, msg, ok) => {
     expect(isPanelMessage(msg)).toBe(ok);
+  });
+});
+
+// ── subresource requests ─────────────────────────────────────────────────────────────────────────
+const hop = (over: Record<string, unknown> = {}) => ({
+  url: 'https://b.test/img', statusCode: 200, fromCache: false,
+  headers: [['Cross-Origin-Resource-Policy', 'cross-origin'], ['Content-Type', 'image/png']], ...over,
+});
+const resource = (over: Record<string, unknown> = {}): SubresourceRecord => ({
+  requestId: '1234', frameId: 0, documentId: 'A', type: 'image', method: 'GET', url: 'https://b.test/img',
+  initiator: 'https://a.test', fetchMode: 'no-cors', fetchDest: 'image', fetchSite: 'cross-site', sentCookies: true,
+  responses: [hop({ statusCode: 302, headers: [] }), hop()], state: 'complete', startedAt: 10.5, endedAt: 12, ...over,
+} as SubresourceRecord);
+const without = (key: string, x: object) => Object.fromEntries(Object.entries(x).filter(([k]) => k !== key));
+const minimal = { requestId: '9', frameId: 3, type: 'script', method: 'GET', url: 'https://a.test/x.js', responses: [], state: 'pending', startedAt: 0 };
+
+describe('isSubresourceRecord', () => {
+  test.each<[string, unknown]>([
+    ['a complete record with a redirect', resource()],
+    ['a minimal pending record (no fetch metadata, no cookies seen, no document id: Firefox)', minimal],
+    ['a failed record', resource({ state: 'error', error: 'net::ERR_BLOCKED_BY_RESPONSE' })],
+    ['a record without responses', resource({ responses: [], state: 'pending', endedAt: undefined })],
+    [`exactly MAX_SUBRESOURCE_RESPONSES (${MAX_SUBRESOURCE_RESPONSES}) responses`, resource({ responses: Array.from({ length: MAX_SUBRESOURCE_RESPONSES }, () => hop()) })],
+    ['sentCookies false', resource({ sentCookies: false })],
+    ['a request id as the recorder clips it', resource({ requestId: clipText('9'.repeat(500), 64) })],
+    ['a url of exactly MAX_TEXT*2 characters', resource({ url: AT_LIMIT })],
+    ['a response served from the cache without headers', resource({ responses: [hop({ fromCache: true, headers: [] })] })],
+  ])('accepts %s', (_, x) => {
+    expect(isSubresourceRecord(x)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['an array', [resource()]],
+    ['no requestId', without('requestId', resource())],
+    ['a numeric requestId', resource({ requestId: 1234 })],
+    ['an oversized requestId', resource({ requestId: '9'.repeat(500) })],
+    ['no frameId', without('frameId', resource())],
+    ['a string frameId', resource({ frameId: '0' })],
+    ['a fractional frameId', resource({ frameId: 0.5 })],
+    ['a numeric documentId', resource({ documentId: 5 })],
+    ['no type', without('type', resource())],
+    ['an oversized type', resource({ type: 'x'.repeat(500) })],
+    ['no method', without('method', resource())],
+    ['an oversized method', resource({ method: 'X'.repeat(500) })],
+    ['no url', without('url', resource())],
+    ['a url longer than MAX_TEXT*2', resource({ url: LONG })],
+    ['an initiator longer than MAX_TEXT*2', resource({ initiator: LONG })],
+    ['a numeric fetchMode', resource({ fetchMode: 1 })],
+    ['a fetchDest longer than MAX_TEXT*2', resource({ fetchDest: LONG })],
+    ['an object fetchSite', resource({ fetchSite: {} })],
+    ['sentCookies as a string', resource({ sentCookies: 'true' })],
+    ['sentCookies as the cookie itself', resource({ sentCookies: 'sid=1' })],
+    ['no responses', without('responses', resource())],
+    ['responses as an object', resource({ responses: { 0: hop() } })],
+    [`more than MAX_SUBRESOURCE_RESPONSES (${MAX_SUBRESOURCE_RESPONSES}) responses`, resource({ responses: Array.from({ length: MAX_SUBRESOURCE_RESPONSES + 1 }, () => hop()) })],
+    ['a response without url', resource({ responses: [without('url', hop())] })],
+    ['a response with a string status', resource({ responses: [hop({ statusCode: '200' })] })],
+    ['a response without fromCache', resource({ responses: [without('fromCache', hop())] })],
+    ['a response with headers as an object', resource({ responses: [hop({ headers: { 'Content-Type': 'image/png' } })] })],
+    ['a response header line with three parts', resource({ responses: [hop({ headers: [['a', 'b', 'c']] })] })],
+    ['a response header value longer than MAX_TEXT*2', resource({ responses: [hop({ headers: [['Content-Type', LONG]] })] })],
+    ['no state', without('state', resource())],
+    ['an unknown state', resource({ state: 'done' })],
+    ['a numeric error', resource({ state: 'error', error: 404 })],
+    ['no startedAt', without('startedAt', resource())],
+    ['a NaN startedAt', resource({ startedAt: Number.NaN })],
+    ['an infinite startedAt', resource({ startedAt: Infinity })],
+    ['a string endedAt', resource({ endedAt: '12' })],
+  ])('rejects %s', (_, x) => {
+    expect(isSubresourceRecord(x)).toBe(false);
+  });
+});
+
+describe('pages and updates with subresource requests', () => {
+  test.each<[string, unknown, boolean]>([
+    ['a page with requests and a dropped count', page({ subresources: { 1234: resource(), 9: minimal }, dropped: { frames: 0, subresources: 12 } }), true],
+    ['a page with an empty request map', page({ subresources: {} }), true],
+    ['a page with requests as an array', page({ subresources: [resource()] }), false],
+    ['a page holding a malformed request', page({ subresources: { 1234: resource({ state: 'bogus' }) } }), false],
+    ['a page whose dropped request count is a string', page({ dropped: { frames: 0, subresources: '12' } }), false],
+    ['a page whose dropped request count is fractional', page({ dropped: { frames: 0, subresources: 1.5 } }), false],
+  ])('isPageRecord: %s', (_, x, ok) => {
+    expect(isPageRecord(x)).toBe(ok);
+    expect(isBackgroundMessage(snapshot(x))).toBe(ok);
+  });
+
+  test.each<[string, unknown]>([
+    ['an update with added and removed requests', update({ resources: [resource(), minimal], resourcesRemoved: ['77', '78'], dropped: { frames: 1, frameIds: [9], subresources: 3 } })],
+    ['an update with only removed requests', update({ upserts: [], removed: [], resourcesRemoved: ['77'] })],
+  ])('isBackgroundMessage accepts %s', (_, msg) => {
+    expect(isBackgroundMessage(msg)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['an update without resources', without('resources', update())],
+    ['an update without resourcesRemoved', without('resourcesRemoved', update())],
+    ['an update without dropped', without('dropped', update())],
+    ['an update whose resources is an object', update({ resources: { 1234: resource() } })],
+    ['an update with a malformed request', update({ resources: [resource({ responses: 'none' })] })],
+    ['an update with a request of too many responses', update({ resources: [resource({ responses: Array.from({ length: MAX_SUBRESOURCE_RESPONSES + 1 }, () => hop()) })] })],
+    ['an update with numeric removed request ids', update({ resourcesRemoved: [1234] })],
+    ['an update with an oversized removed request id', update({ resourcesRemoved: ['9'.repeat(500)] })],
+    ['an update whose dropped frames count is missing', update({ dropped: { subresources: 1 } })],
+    ['an update whose dropped request count is a string', update({ dropped: { frames: 0, subresources: '1' } })],
+  ])('isBackgroundMessage rejects %s', (_, msg) => {
+    expect(isBackgroundMessage(msg)).toBe(false);
   });
 });
