@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export class MissingBrowserError extends Error {}
 
 export function findChromium(explicit?: string): string {
+  // A path the user gave is used as given: falling back to another browser would hide the mistake.
+  if (explicit !== undefined && !existsSync(explicit)) throw new MissingBrowserError(`No Chromium at ${explicit} (the path given with --browser-path).`);
   const candidates = [explicit, process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/lib/chromium/chromium', '/usr/bin/chromium-browser'];
   for (const c of candidates) if (c && existsSync(c)) return c;
   throw new MissingBrowserError(
