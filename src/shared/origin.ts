@@ -56,8 +56,25 @@ function hostKindOf(host: URLRecord['host']): HostKind {
 /** Longest authority (userinfo@host:port) parsed; see parseURLRecord. */
 export const MAX_AUTHORITY = 2048;
 
-/** Parses a URL with the URL Standard's parser; null on failure. */
+/**
+ * Parsed URLs, by input (and base): a page names the same URLs many times over (frames, responses,
+ * subresources), and parsing dominated the evaluation's cost. Records are shared: never mutate one.
+ */
+const parsed = new Map<string, URLRecord | null>();
+const MAX_PARSED = 20_000;
+
+/** Parses a URL with the URL Standard's parser; null on failure. The record is shared: read it only. */
 export function parseURLRecord(input: string, base?: string): URLRecord | null {
+  const key = base === undefined ? input : `${input}\u0000${base}`;
+  const hit = parsed.get(key);
+  if (hit !== undefined) return hit;
+  const record = parseURLRecordUncached(input, base);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(key, record);
+  return record;
+}
+
+function parseURLRecordUncached(input: string, base?: string): URLRecord | null {
   // Deviation: a host longer than any DNS name (253) cannot be a real site, and IDNA processing of a
   // huge non-ASCII host takes seconds (punycode is quadratic): a page must not stall the panel. An
   // authority over MAX_AUTHORITY characters is a parse failure here.
