@@ -651,6 +651,13 @@ describe('isolation-permission-missing', () => {
     const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']], { topHeaders: [[COEP, 'require-corp']] });
     expect(ids(findingsOf(page, 1))).not.toContain('isolation-permission-missing');
   });
+
+  test('a cross-origin child the browser blocked (no CORP) → none: it never loaded, corp-blocked-frame says why', () => {
+    const page = framed('https://b.test/', [], { child: { status: 'error', error: 'net::ERR_BLOCKED_BY_RESPONSE' } });
+    const found = ids(findingsOf(page, 1));
+    expect(found).toContain('corp-blocked-frame');
+    expect(found).not.toContain('isolation-permission-missing');
+  });
 });
 
 // ── coep-blocked-frame ──────────────────────────────────────────────────────────────────────────────

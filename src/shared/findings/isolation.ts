@@ -25,7 +25,9 @@ export const isolation: Rule = (frame, { page }) => {
       ...(i.firstFailure.fix ? { fix: i.firstFailure.fix } : {}),
     }));
   }
-  if (i.groupIsolated && !i.permission) {
+  // A frame whose document never loaded (blocked, failed) has no isolation to lose: its own finding says why.
+  const loaded = frame.load.status === 'loaded' || frame.load.status === 'loading';
+  if (i.groupIsolated && !i.permission && loaded) {
     const step = i.checklist.find((s) => s.id === 'permission');
     out.push(finding('isolation-permission-missing', {
       frameId: frame.frameId,
