@@ -2,13 +2,16 @@
 // the worker for it) and waits for the stored records before it changes anything.
 import browser from 'webextension-polyfill';
 import type { Runtime, WebNavigation, WebRequest } from 'webextension-polyfill';
-import { isContentMessage, type ContentMessage } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION, isContentMessage, isPanelMessage, type ContentMessage } from '../shared/protocol.ts';
+import { Highlighter } from './highlight.ts';
 import { PanelPorts } from './ports.ts';
 import * as rec from './recorder.ts';
 import { TabStore } from './tab-store.ts';
 
 const store = new TabStore(browser.storage.session);
-const ports = new PanelPorts(store, (tabId) => reconcileSoon(tabId));
+const highlighter = new Highlighter(store, (tabId, frameId, command) =>
+  frameId === null ? browser.tabs.sendMessage(tabId, command) : browser.tabs.sendMessage(tabId, command, { frameId }));
+const ports = new PanelPorts(store, (tabId) => reconcileSoon(tabId), highlighter);
 
 type Step<E> = (tab: rec.TabRecord, e: E, d: rec.Delta) => void;
 /** Runs a recorder step for an event once the stored records are loaded, in event order. */
@@ -118,7 +121,25 @@ const content: { [K in ContentMessage['type']]: (tab: rec.TabRecord, s: rec.Send
   },
   probe: (tab, s, m, d) => rec.onProbe(tab, s, m.nonce, Date.now(), d),
 };
+/** The DevTools panel page of this extension (its runtime messages carry no tab). */
+function isPanelPage(sender: Runtime.MessageSender): boolean {
+  if (sender.id !== browser.runtime.id || sender.url === undefined) return false;
+  try {
+    const u = new URL(sender.url);
+    return `${u.origin}${u.pathname}` === browser.runtime.getURL('panel.html');
+  } catch {
+    return false;
+  }
+}
 browser.runtime.onMessage.addListener((raw: unknown, sender: SenderWithDocument) => {
+  // Deviation: the panel's outline requests arrive as runtime messages, not on its Port, because only
+  // the panel's transport.ts touches the Port and it does not send them yet. Same guard either way.
+  if (isPanelPage(sender)) {
+    if (isPanelMessage(raw) && raw.v === PROTOCOL_VERSION && raw.type === 'highlight') {
+      void store.ready.then(() => ports.highlight(raw.tabId, raw.frameId));
+    }
+    return;
+  }
   const tabId = sender.tab?.id;
   if (tabId === undefined || tabId < 0 || sender.frameId === undefined || sender.id !== browser.runtime.id) return;
   if (!isContentMessage(raw)) return;

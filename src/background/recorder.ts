@@ -798,6 +798,7 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
       referrerPolicy: clip(r.referrerPolicy), loading: clip(r.loading),
       frameId: null, mappedBy: null,
     };
+    if (r.title !== undefined) e.title = clip(r.title);
     if (r.sandboxHistory) e.sandboxHistory = r.sandboxHistory.map((h) => ({ value: clip(h.value), until: h.until }));
     if (r.frameId !== null && isChildOf(page, r.frameId, frame.frameId)) {
       e.frameId = r.frameId;

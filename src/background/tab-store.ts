@@ -1,6 +1,7 @@
 // Tab records in memory, mirrored to storage.session so that a service-worker (or Firefox event-page)
 // restart loses nothing. Writes are batched: many events in a burst cost one write per changed tab.
-import { SNAPSHOT_VERSION, type TabSnapshot } from '../shared/snapshot.ts';
+import { MAX_POPUPS, type PopupRecord } from '../shared/protocol.ts';
+import { SNAPSHOT_VERSION, type PageRecord, type TabSnapshot } from '../shared/snapshot.ts';
 import { activePage, newDelta, newTabRecord, type Delta, type TabRecord } from './recorder.ts';
 
 export interface SessionArea {
@@ -103,6 +104,17 @@ export class TabStore {
     return { version: SNAPSHOT_VERSION, tabId, page: tab ? activePage(tab) : null };
   }
 
+  /** The tabs whose active page was opened by a frame of `openerTabId`, oldest first (at most MAX_POPUPS). */
+  popupsOf(openerTabId: number): PopupRecord[] {
+    const out: PopupRecord[] = [];
+    for (const tab of this.tabs.values()) {
+      const page = activePage(tab);
+      if (tab.tabId === openerTabId || page?.openedBy?.tabId !== openerTabId) continue;
+      out.push({ tabId: tab.tabId, page: popupPage(page) });
+    }
+    return out.sort((a, b) => a.page.openedBy!.at - b.page.openedBy!.at || a.tabId - b.tabId).slice(0, MAX_POPUPS);
+  }
+
   private schedule() {
     if (this.flushTimer !== null) return;
     this.flushTimer = setTimeout(() => {
@@ -137,4 +149,13 @@ export class TabStore {
     });
     return this.flushing;
   }
+}
+
+/** A popup's page as its opener's panel gets it: the top-level frame and the opener, not its subframes or requests. */
+export function popupPage(page: PageRecord): PageRecord {
+  const { subresources: _requests, frames, dropped, ...rest } = page;
+  const top = Object.values(frames)
+    .filter((f) => f.parentFrameId === -1 && f.frameType !== 'fenced_frame')
+    .sort((a, b) => a.frameId - b.frameId)[0];
+  return { ...rest, frames: top ? { [String(top.frameId)]: top } : {}, dropped: { frames: dropped.frames } };
 }

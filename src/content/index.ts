@@ -2,20 +2,24 @@
 // data: ones included) and reports what the browser itself says about this document, plus the
 // document's own <iframe>/<frame> elements. It decides nothing.
 import browser from 'webextension-polyfill';
+import type { Runtime } from 'webextension-polyfill';
 import {
   MAX_EMBEDS,
   PROTOCOL_VERSION,
   clipText,
+  isContentCommand,
   isNonce,
   type ContentMessage,
   type ContentMessages,
   type EmbedReport,
+  type HighlightTarget,
 } from '../shared/protocol.ts';
 import { MAX_SANDBOX_HISTORY } from '../shared/snapshot.ts';
+import { Overlay } from './overlay.ts';
 
 const MARK = '__frameSecurity';
 const RESCAN_DELAY_MS = 100;
-const WATCHED_ATTRIBUTES = ['src', 'srcdoc', 'sandbox', 'allow', 'credentialless', 'id', 'name', 'referrerpolicy', 'loading'];
+const WATCHED_ATTRIBUTES = ['src', 'srcdoc', 'sandbox', 'allow', 'credentialless', 'id', 'name', 'title', 'referrerpolicy', 'loading'];
 
 type Payload<K extends keyof ContentMessages> = ContentMessages[K];
 function send<K extends ContentMessage['type']>(type: K, payload: Payload<K>) {
@@ -166,6 +170,7 @@ function describe(el: FrameElement, index: number): EmbedReport {
     ...(nonce ? { probe: nonce } : {}),
     id: attr('id'),
     name: attr('name'),
+    title: attr('title'),
     src: attr('src'),
     srcdoc: el.hasAttribute('srcdoc'),
     sandbox: attr('sandbox'),
@@ -228,6 +233,48 @@ function watch(root: Node) {
   observedRoots.add(root);
   mutations.observe(root, { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: WATCHED_ATTRIBUTES });
 }
+
+// ── outlining a frame for the panel ──────────────────────────────────────────────────────────────
+const overlay = new Overlay();
+
+/** This document's element that hosts the frame: by the browser's frame id (Firefox) or by our probe nonce (Chromium). */
+function frameElementFor(t: Extract<HighlightTarget, { kind: 'element' }>): FrameElement | null {
+  const elements = frameElements();
+  if (getFrameId) {
+    return elements.find((el) => {
+      try {
+        return getFrameId(el) === t.frameId;
+      } catch {
+        return false;
+      }
+    }) ?? null;
+  }
+  if (t.probe === undefined) return null;
+  return elements.find((el) => el.contentWindow !== null && nonces.get(el.contentWindow) === t.probe) ?? null;
+}
+
+/**
+ * Only the extension's own background may command the observer: not another extension, not a page, not
+ * a content script (which have a tab) and not an extension page such as the panel.
+ */
+const BACKGROUND_PAGES = ['background.js', '_generated_background_page.html'].map((p) => browser.runtime.getURL(p));
+function fromBackground(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && sender.tab === undefined && sender.url !== undefined && BACKGROUND_PAGES.includes(sender.url);
+}
+
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  if (!fromBackground(sender) || !isContentCommand(raw)) return;
+  const t = raw.target;
+  if (t === null) {
+    overlay.hide();
+  } else if (t.kind === 'viewport') {
+    if (window.parent === window) overlay.show('viewport');
+  } else {
+    const el = frameElementFor(t);
+    if (el) overlay.show(el);
+    else overlay.hide();
+  }
+});
 
 // ── start ────────────────────────────────────────────────────────────────────────────────────────
 observe();

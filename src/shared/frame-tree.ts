@@ -60,12 +60,13 @@ export function flattenFrameTree(roots: FrameNode[]): FrameNode[] {
   return out;
 }
 
-/** A short label for a frame: its element's id or name, else nothing (the URL says the rest). */
+/** A short label for a frame: its element's id, name or title, else nothing (the URL says the rest). */
 export function frameLabel(node: FrameNode): string | null {
   const o = node.owner;
   if (!o) return null;
   if (o.id) return `${o.tag}#${o.id}`;
   if (o.name) return `${o.tag}[name=${o.name}]`;
+  if (o.title) return `${o.tag}[title=${o.title}]`;
   return null;
 }
 

@@ -22,6 +22,8 @@ export const PANEL_PORT_NAME = 'frame-security-panel';
 export const MAX_TEXT = 8192;
 /** Most frame elements one document may report. */
 export const MAX_EMBEDS = 1000;
+/** Most popups of one tab sent to its panel. */
+export const MAX_POPUPS = 100;
 
 // ── content script → background ─────────────────────────────────────────────────────────────────
 export type EmbedReport = Omit<EmbedElement, 'frameId' | 'mappedBy'> & { frameId: number | null };
@@ -35,12 +37,42 @@ export type ContentMessage = {
   [K in keyof ContentMessages]: { type: K; v: number } & ContentMessages[K];
 }[keyof ContentMessages];
 
+// ── background → content script ─────────────────────────────────────────────────────────────────
+/**
+ * What a document's observer outlines: one of its own frame elements (found by the browser's frame id in
+ * Firefox, by the nonce its probe posted in Chromium), or, in a top-level document, the viewport.
+ */
+export type HighlightTarget =
+  | { kind: 'element'; frameId: number; probe?: string }
+  | { kind: 'viewport' };
+export interface BackgroundToContent {
+  /** Outline the target in this document, replacing any outline; null removes it. */
+  highlight: { target: HighlightTarget | null };
+}
+export type ContentCommand = {
+  [K in keyof BackgroundToContent]: { type: K; v: number } & BackgroundToContent[K];
+}[keyof BackgroundToContent];
+
 // ── panel ↔ background ──────────────────────────────────────────────────────────────────────────
 export interface PanelToBackground {
   hello: { tabId: number };
+  /** Outline this frame of the tab in the page (null: remove the outline), as DevTools does for elements. */
+  highlight: { tabId: number; frameId: number | null };
 }
+
+/**
+ * A tab opened by the panel's tab (a popup or a target=_blank link): its active page reduced to the
+ * top-level frame, with `openedBy` (the opener's records copied when it opened). Raw facts: the panel
+ * asks the core whether the opener survived.
+ */
+export interface PopupRecord {
+  tabId: number;
+  page: PageRecord;
+}
+
 export interface BackgroundToPanel {
-  snapshot: { snapshot: TabSnapshot };
+  /** `popups`, when present, replaces the panel's list of the tab's popups; absent means unchanged. */
+  snapshot: { snapshot: TabSnapshot; popups?: PopupRecord[] };
   update: {
     tabId: number;
     pageId: string;
@@ -51,6 +83,8 @@ export interface BackgroundToPanel {
     resourcesRemoved: string[];
     /** The page's overflow counts, which change with the frames and requests. */
     dropped: PageRecord['dropped'];
+    /** When present, the tab's popups now (replaces the list). */
+    popups?: PopupRecord[];
   };
   'version-mismatch': { expected: number };
 }
@@ -89,7 +123,7 @@ function isEmbedReport(x: unknown): x is EmbedReport {
     isInt(x.index) && x.index >= 0 &&
     (x.frameId === null || (isInt(x.frameId) && x.frameId >= 0)) &&
     (x.probe === undefined || isNonce(x.probe)) &&
-    strOrNull(x.id) && strOrNull(x.name) && strOrNull(x.src) && isBool(x.srcdoc) &&
+    strOrNull(x.id) && strOrNull(x.name) && (x.title === undefined || strOrNull(x.title)) && strOrNull(x.src) && isBool(x.srcdoc) &&
     strOrNull(x.sandbox) && strOrNull(x.allow) && strOrNull(x.referrerPolicy) && strOrNull(x.loading) &&
     isObj(c) && isBool(c.attribute) && boolOrNull(c.property) &&
     (x.sandboxHistory === undefined || (Array.isArray(x.sandboxHistory) && x.sandboxHistory.length <= MAX_SANDBOX_HISTORY &&
@@ -115,7 +149,25 @@ export function isContentMessage(x: unknown): x is ContentMessage {
 }
 
 export function isPanelMessage(x: unknown): x is PanelMessage {
-  return isObj(x) && x.type === 'hello' && isInt(x.v) && isInt(x.tabId);
+  if (!isObj(x) || !isInt(x.v) || !isInt(x.tabId)) return false;
+  switch (x.type) {
+    case 'hello':
+      return true;
+    case 'highlight':
+      return x.frameId === null || (isInt(x.frameId) && x.frameId >= 0);
+    default:
+      return false;
+  }
+}
+
+/** Checks a command from the background, in a content script. */
+export function isContentCommand(x: unknown): x is ContentCommand {
+  if (!isObj(x) || x.v !== PROTOCOL_VERSION || x.type !== 'highlight') return false;
+  const t = x.target;
+  if (t === null) return true;
+  if (!isObj(t)) return false;
+  if (t.kind === 'viewport') return true;
+  return t.kind === 'element' && isInt(t.frameId) && t.frameId >= 0 && (t.probe === undefined || isNonce(t.probe));
 }
 
 function isResponse(x: unknown): x is RecordedResponse {
@@ -191,15 +243,23 @@ function isOpenerRecord(x: unknown): x is OpenerRecord {
     Array.isArray(x.chain) && x.chain.length <= MAX_OPENER_CHAIN && x.chain.every(isFrameRecord);
 }
 
+/** A popup: its own tab, a page that says who opened it, and only its top-level frame. */
+export function isPopupRecord(x: unknown): x is PopupRecord {
+  if (!isObj(x) || !isInt(x.tabId) || !isPageRecord(x.page)) return false;
+  const frames = Object.values(x.page.frames);
+  return x.page.openedBy !== undefined && frames.length <= 1 && frames.every((f) => f.parentFrameId === -1);
+}
+const optPopups = (x: unknown) => x === undefined || (Array.isArray(x) && x.length <= MAX_POPUPS && x.every(isPopupRecord));
+
 export function isBackgroundMessage(x: unknown): x is BackgroundMessage {
   if (!isObj(x) || !isInt(x.v)) return false;
   switch (x.type) {
     case 'snapshot': {
       const s = x.snapshot;
-      return isObj(s) && isInt(s.version) && isInt(s.tabId) && (s.page === null || isPageRecord(s.page));
+      return isObj(s) && isInt(s.version) && isInt(s.tabId) && (s.page === null || isPageRecord(s.page)) && optPopups(x.popups);
     }
     case 'update':
-      return isInt(x.tabId) && isStr(x.pageId) && Array.isArray(x.upserts) && x.upserts.every(isFrameRecord) &&
+      return optPopups(x.popups) && isInt(x.tabId) && isStr(x.pageId) && Array.isArray(x.upserts) && x.upserts.every(isFrameRecord) &&
         Array.isArray(x.removed) && x.removed.every(isInt) &&
         Array.isArray(x.resources) && x.resources.every(isSubresourceRecord) &&
         Array.isArray(x.resourcesRemoved) && x.resourcesRemoved.every((id) => isStr(id, 96)) && isDropped(x.dropped);

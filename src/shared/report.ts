@@ -294,7 +294,9 @@ export function buildReport(evaluation: PageEvaluation, meta: ReportMeta, popups
     engine: evaluation.engine,
     openedBy: opener ? { tabId: opener.tabId, frameId: opener.frameId, url: opener.url, openerKept: survives?.kept ?? null, step: survives?.step ?? null } : null,
     frames,
-    popups: popups.map((p) => ({ tabId: p.page.tabId, url: p.page.url, openerKept: p.openerSurvives?.kept ?? null, step: p.openerSurvives?.step ?? null })),
+    // By tab id, so that every caller (the panel, the CLI) lists them in the same order.
+    popups: [...popups].sort((a, b) => a.page.tabId - b.page.tabId)
+      .map((p) => ({ tabId: p.page.tabId, url: p.page.url, openerKept: p.openerSurvives?.kept ?? null, step: p.openerSurvives?.step ?? null })),
     dropped: { frames: page.dropped.frames, subresources: page.dropped.subresources ?? 0 },
     summary: {
       frames: frames.length,

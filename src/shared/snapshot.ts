@@ -55,6 +55,8 @@ export interface EmbedElement {
   probe?: string;
   id: string | null;
   name: string | null;
+  /** The title attribute as written (it labels frames that have no id or name); null when absent. */
+  title?: string | null;
   /** Attributes exactly as written; null when absent. */
   src: string | null;
   srcdoc: boolean;

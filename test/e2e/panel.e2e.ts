@@ -174,6 +174,8 @@ test('stopping the service worker loses no record and the open panel reconnects 
 
 test('the panel lists the selected frame\'s subresources with what require-corp and credentialless would do', async () => {
   const url = server.url('https', 'a.test', '/readiness/page.html?coep=none');
+  // A tab of its own: DevTools opened on the earlier tests' tab may still show another panel.
+  const page = await browser.context.newPage();
   await page.goto(url);
   const worker = await browser.worker();
   const tabId = await tabIdOf(worker, url);
@@ -207,5 +209,6 @@ test('the panel lists the selected frame\'s subresources with what require-corp 
     await expect(panel.locator('[data-testid=finding-coep-readiness]')).toHaveCount(1);
   } finally {
     await opened.disconnect();
+    await page.close();
   }
 });

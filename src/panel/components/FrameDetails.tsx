@@ -1,8 +1,17 @@
-import type { FrameEvaluation } from '../../shared/evaluate.ts';
+import type { FrameEvaluation, PageEvaluation } from '../../shared/evaluate.ts';
 import type { FrameNode } from '../../shared/frame-tree.ts';
 import { strings } from '../strings.ts';
-import type { PageEvaluation } from '../../shared/evaluate.ts';
-import { FindingsSection, IsolationSection, SandboxSection, SecureContextSection, SubresourcesSection } from './Verdicts.tsx';
+import { OriginSection } from './OriginSection.tsx';
+import { panelSections, Section, type SectionState } from './Section.tsx';
+import {
+  BrowserDiffersBanner,
+  FindingsSection,
+  IsolationSection,
+  SandboxSection,
+  SecureContextSection,
+  SubresourcesSection,
+  SummarySection,
+} from './Verdicts.tsx';
 
 function Row({ name, value, testid }: { name: string; value: string | number | boolean | null | undefined; testid?: string }) {
   return (
@@ -13,27 +22,57 @@ function Row({ name, value, testid }: { name: string; value: string | number | b
   );
 }
 
-/** Everything recorded about one frame. Page-controlled values are rendered as text only. */
-export function FrameDetails({ node, evaluation, openerSurvives = null, droppedSubresources = 0 }: {
+/**
+ * Everything recorded and concluded about one frame, in sections that fold (their state outlives the
+ * selection). A disagreement between the browser and the analysis comes first, then the summary
+ * (worst first) and the findings with their fixes, then each verdict in detail, then the raw facts.
+ * Page-controlled values are rendered as text only.
+ */
+export function FrameDetails({ node, evaluation, openerSurvives = null, droppedSubresources = 0, sections = panelSections }: {
   node: FrameNode | null;
   evaluation: FrameEvaluation | null;
   openerSurvives?: PageEvaluation['openerSurvives'];
   /** Requests of the page beyond the recording cap. */
   droppedSubresources?: number;
+  /** Which sections are folded; the panel's own state unless given. */
+  sections?: SectionState;
 }) {
   if (!node) return <div class="empty">{strings.selectFrame}</div>;
   const f = node.frame;
   const o = f.observed;
   const el = node.owner;
+  const e = evaluation;
   return (
-    <div class="details" data-testid="frame-details">
-      {evaluation && <FindingsSection e={evaluation} />}
-      {evaluation && <SecureContextSection e={evaluation} />}
-      {evaluation && <SandboxSection e={evaluation} />}
-      {evaluation && <IsolationSection e={evaluation} openerSurvives={openerSurvives} />}
-      {evaluation && <SubresourcesSection e={evaluation} dropped={droppedSubresources} />}
-      <section>
-        <h2>{strings.sections.document}</h2>
+    <div class="details" data-testid="frame-details" data-frame-id={f.frameId}>
+      {e && <BrowserDiffersBanner e={e} />}
+      {e && <SummarySection e={e} openerSurvives={openerSurvives} sections={sections} />}
+      {e && <FindingsSection e={e} sections={sections} />}
+      {e && <OriginSection e={e} sections={sections} />}
+      {e && <SecureContextSection e={e} sections={sections} />}
+      {e && <SandboxSection e={e} sections={sections} />}
+      {e && <IsolationSection e={e} openerSurvives={openerSurvives} sections={sections} />}
+      {e && <SubresourcesSection e={e} dropped={droppedSubresources} sections={sections} />}
+      <Section id="headers" title={strings.sections.headers} state={sections}>
+        {f.response ? (
+          <>
+            <table class="headers" data-testid="detail-headers">
+              <tbody>
+                {f.response.headers.map(([name, value], i) => (
+                  <tr key={i}>
+                    <th scope="row">{name}</th>
+                    <td>{value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {f.response.headers.length === 0 && <p class="note">{strings.noHeaderLines}</p>}
+            {(f.response.droppedHeaderLines ?? 0) > 0 && <p class="note">{strings.droppedHeaderLines(f.response.droppedHeaderLines!)}</p>}
+          </>
+        ) : (
+          <p class="note">{strings.noResponse}</p>
+        )}
+      </Section>
+      <Section id="document" title={strings.sections.document} state={sections}>
         <table class="kv">
           <tbody>
             <Row name="URL" value={f.url} testid="detail-url" />
@@ -45,9 +84,8 @@ export function FrameDetails({ node, evaluation, openerSurvives = null, droppedS
             {f.response && <Row name="HTTP status" value={`${f.response.statusCode} ${f.response.statusLine}`} />}
           </tbody>
         </table>
-      </section>
-      <section>
-        <h2>{strings.sections.observed}</h2>
+      </Section>
+      <Section id="observed" title={strings.sections.observed} state={sections}>
         {o ? (
           <table class="kv">
             <tbody>
@@ -61,9 +99,8 @@ export function FrameDetails({ node, evaluation, openerSurvives = null, droppedS
         ) : (
           <p class="note">{strings.notObservedWhy}</p>
         )}
-      </section>
-      <section>
-        <h2>{strings.sections.owner}</h2>
+      </Section>
+      <Section id="owner" title={strings.sections.owner} state={sections}>
         {el ? (
           <table class="kv">
             <tbody>
@@ -82,24 +119,7 @@ export function FrameDetails({ node, evaluation, openerSurvives = null, droppedS
         ) : (
           <p class="note">{strings.noOwner}</p>
         )}
-      </section>
-      <section>
-        <h2>{strings.sections.headers}</h2>
-        {f.response ? (
-          <table class="headers" data-testid="detail-headers">
-            <tbody>
-              {f.response.headers.map(([name, value], i) => (
-                <tr key={i}>
-                  <th scope="row">{name}</th>
-                  <td>{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p class="note">{strings.noResponse}</p>
-        )}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -1,79 +1,183 @@
-import type { FrameNode } from '../../shared/frame-tree.ts';
+import { useEffect, useRef } from 'preact/hooks';
 import { frameLabel } from '../../shared/frame-tree.ts';
+import type { PopupRow, TreeRow, TreeView } from '../store.ts';
 import { strings } from '../strings.ts';
+import { treeStrings as t } from '../strings-tree.ts';
+import '../tree.css';
 
 export interface FrameTreeProps {
-  rows: FrameNode[];
+  rows: TreeRow[];
   selectedFrameId: number | null;
   collapsed: ReadonlySet<number>;
   onSelect(frameId: number): void;
   onToggle(frameId: number): void;
+  /** The only-problems toggle, the popups, hover and focus; by default the panel document's store's. */
+  view?: TreeView | null;
 }
 
-/** The frame tree as an ARIA tree: arrows move, Home/End jump, Left/Right collapse and expand. */
-export function FrameTree({ rows, selectedFrameId, collapsed, onSelect, onToggle }: FrameTreeProps) {
-  const index = rows.findIndex((n) => n.frame.frameId === selectedFrameId);
+const rowId = (frameId: number) => `frame-row-${frameId}`;
+
+/**
+ * The frame tree as an ARIA tree (flat, with level, position and set size): arrows move, Home/End jump,
+ * Left/Right collapse and expand. Hovering a row, or selecting one while the tree has the focus, outlines
+ * that frame in the page. Under it, the popups the tab opened. Page text is rendered as text only.
+ */
+export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSelect, onToggle, view = null }: FrameTreeProps) {
+  const index = rows.findIndex((r) => r.frameId === selectedFrameId);
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    // Keep the selected row in sight when the keyboard moves it.
+    const el = selectedFrameId === null ? null : list.current?.querySelector(`#${rowId(selectedFrameId)}`);
+    el?.scrollIntoView?.({ block: 'nearest' });
+  }, [selectedFrameId]);
   const onKeyDown = (e: KeyboardEvent) => {
     if (rows.length === 0) return;
     const at = index < 0 ? 0 : index;
     const cur = rows[at]!;
-    const go = (i: number) => onSelect(rows[Math.max(0, Math.min(rows.length - 1, i))]!.frame.frameId);
+    const go = (i: number) => onSelect(rows[Math.max(0, Math.min(rows.length - 1, i))]!.frameId);
     switch (e.key) {
       case 'ArrowDown': go(index < 0 ? 0 : at + 1); break;
       case 'ArrowUp': go(at - 1); break;
       case 'Home': go(0); break;
       case 'End': go(rows.length - 1); break;
       case 'ArrowRight':
-        if (cur.children.length > 0 && collapsed.has(cur.frame.frameId)) onToggle(cur.frame.frameId);
-        else if (cur.children[0]) onSelect(cur.children[0].frame.frameId);
+        if (cur.hasChildren && !cur.expanded) onToggle(cur.frameId);
+        else if (cur.firstChildId !== null) onSelect(cur.firstChildId);
         break;
       case 'ArrowLeft':
-        if (cur.children.length > 0 && !collapsed.has(cur.frame.frameId)) onToggle(cur.frame.frameId);
-        else if (cur.frame.parentFrameId >= 0) onSelect(cur.frame.parentFrameId);
+        if (cur.expanded) onToggle(cur.frameId);
+        else if (cur.parentId !== null) onSelect(cur.parentId);
         break;
       default: return;
     }
     e.preventDefault();
   };
+  const hover = (frameId: number | null) => {
+    if (view) view.hoveredFrameId.value = frameId;
+  };
   return (
-    <ul class="tree" role="tree" aria-label="Frames" tabIndex={0} onKeyDown={onKeyDown} data-testid="frame-tree">
-      {rows.map((n) => {
-        const f = n.frame;
-        const label = frameLabel(n);
-        const selected = f.frameId === selectedFrameId;
-        const hasKids = n.children.length > 0;
-        const open = !collapsed.has(f.frameId);
-        return (
-          <li
-            key={f.frameId}
-            role="treeitem"
-            aria-level={n.depth + 1}
-            aria-selected={selected}
-            aria-expanded={hasKids ? open : undefined}
-            class={`row${selected ? ' selected' : ''}${f.status === 'error' ? ' error' : ''}`}
-            style={{ paddingLeft: `${6 + n.depth * 14}px` }}
-            data-testid="frame-row"
-            data-frame-id={f.frameId}
-            onClick={() => onSelect(f.frameId)}
-          >
-            <span
-              class={`twisty${hasKids ? (open ? ' open' : ' closed') : ''}`}
-              onClick={(e) => {
-                if (!hasKids) return;
-                e.stopPropagation();
-                onToggle(f.frameId);
-              }}
+    <div class="frame-tree" data-testid="frame-tree-pane">
+      {view && (
+        <div class="tree-toolbar">
+          <label title={t.onlyProblemsTitle}>
+            <input
+              type="checkbox"
+              checked={view.onlyProblems.value}
+              onChange={(e) => (view.onlyProblems.value = (e.target as HTMLInputElement).checked)}
+              data-testid="only-problems"
             />
-            {label && <span class="label" data-testid="frame-label">{label}</span>}
-            <span class="url" data-testid="frame-url" title={f.url}>{f.url}</span>
-            <span class={`origin${f.observed ? '' : ' missing'}`} data-testid="frame-origin">
-              {f.observed ? f.observed.origin : strings.noOrigin}
-            </span>
-            {f.status === 'error' && <span class="badge badge-error" data-testid="frame-error">{f.error ?? 'error'}</span>}
-            {n.orphan && <span class="badge">orphan</span>}
-          </li>
-        );
-      })}
-    </ul>
+            {t.onlyProblems} <span class="tree-count" data-testid="problem-count">{t.problemCount(view.problemCount.value)}</span>
+          </label>
+        </div>
+      )}
+      <ul
+        ref={list}
+        class="tree"
+        role="tree"
+        aria-label={t.treeLabel}
+        aria-activedescendant={index >= 0 ? rowId(selectedFrameId!) : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={() => view && (view.treeFocused.value = true)}
+        onBlur={() => view && (view.treeFocused.value = false)}
+        onMouseLeave={() => hover(null)}
+        data-testid="frame-tree"
+      >
+        {rows.map((r) => (
+          <Row key={r.frameId} row={r} selected={r.frameId === selectedFrameId} onSelect={onSelect} onToggle={onToggle} onHover={hover} />
+        ))}
+      </ul>
+      {rows.length === 0 && <p class="tree-empty" data-testid="tree-empty">{t.noMatch}</p>}
+      {view && <Popups popups={view.popups.value} />}
+    </div>
+  );
+}
+
+function Row({ row, selected, onSelect, onToggle, onHover }: {
+  row: TreeRow;
+  selected: boolean;
+  onSelect(frameId: number): void;
+  onToggle(frameId: number): void;
+  onHover(frameId: number): void;
+}) {
+  const f = row.node.frame;
+  const label = frameLabel(row.node);
+  const w = row.worst;
+  const url = (primary: boolean) => <span class={`url${primary ? ' primary' : ''}`} data-testid="frame-url" title={f.url}>{f.url}</span>;
+  return (
+    <li
+      id={rowId(row.frameId)}
+      role="treeitem"
+      aria-level={row.level}
+      aria-setsize={row.setSize}
+      aria-posinset={row.posInSet}
+      aria-selected={selected}
+      aria-expanded={row.hasChildren ? row.expanded : undefined}
+      class={`row${selected ? ' selected' : ''}${f.status === 'error' ? ' error' : ''}${row.context ? ' context' : ''}`}
+      style={{ paddingLeft: `${6 + (row.level - 1) * 14}px` }}
+      data-testid="frame-row"
+      data-frame-id={row.frameId}
+      onClick={() => onSelect(row.frameId)}
+      onMouseEnter={() => onHover(row.frameId)}
+    >
+      <span
+        class={`twisty${row.hasChildren ? (row.expanded ? ' open' : ' closed') : ''}`}
+        onClick={(e) => {
+          if (!row.hasChildren) return;
+          e.stopPropagation();
+          onToggle(row.frameId);
+        }}
+      />
+      {w ? (
+        <span class={`tree-icon tree-icon-${w.severity}`} role="img" aria-label={w.label} title={w.titles} data-testid="frame-worst" data-severity={w.severity}>
+          {t.icon[w.severity]}
+        </span>
+      ) : (
+        <span class="tree-icon" aria-hidden="true" />
+      )}
+      {/* The label (else the URL) and the badges come first, so a narrow pane cuts the URL, not the verdicts. */}
+      {label ? <span class="label" data-testid="frame-label" title={label}>{label}</span> : url(true)}
+      {row.badges.map((b) => (
+        <span key={b.kind} class={`tree-badge tree-badge-${b.kind}`} title={b.title} data-testid="frame-badge" data-badge={b.kind}>{b.text}</span>
+      ))}
+      {f.status === 'error' && <span class="tree-error" data-testid="frame-error" title={f.error}>{f.error ?? 'error'}</span>}
+      {label && url(false)}
+      <span class={`origin${f.observed ? '' : ' missing'}`} data-testid="frame-origin" title={f.observed?.origin}>
+        {f.observed ? f.observed.origin : strings.noOrigin}
+      </span>
+    </li>
+  );
+}
+
+function Popups({ popups }: { popups: PopupRow[] }) {
+  return (
+    <section class="tree-popups" data-testid="popups" aria-labelledby="tree-popups-heading">
+      <h2 id="tree-popups-heading">{t.popups.heading} <span class="tree-count">({popups.length})</span></h2>
+      {popups.length === 0 ? (
+        <p class="tree-empty">{t.popups.none}</p>
+      ) : (
+        <ul>
+          {popups.map((p) => {
+            const kept = p.openerKept;
+            const differs = kept !== null && p.observedOpener !== undefined && p.observedOpener !== kept;
+            return (
+              <li key={p.tabId} data-testid="popup" data-tab-id={p.tabId}>
+                <span class="tree-badge" title={t.popups.tab(p.tabId)}>{t.popups.tab(p.tabId)}</span>
+                <span class="url" data-testid="popup-url" title={p.url}>{p.url}</span>
+                <span
+                  class={`tree-badge ${kept === null ? '' : kept ? 'tree-badge-kept' : 'tree-badge-cut'}`}
+                  title={p.observedOpener === undefined ? p.why : `${p.why} ${t.popups.observed(p.observedOpener)}.`}
+                  data-testid="popup-opener"
+                  data-kept={kept === null ? 'unknown' : String(kept)}
+                >
+                  {kept === null ? t.popups.unknownBadge : kept ? t.popups.kept : t.popups.cut}
+                </span>
+                {differs && <span class="tree-note" data-testid="popup-observed">{t.popups.observedDiffers}</span>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
 }
