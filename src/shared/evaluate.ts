@@ -315,12 +315,20 @@ function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
 
 const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
 
+const resolved = new Map<string, string>();
 function resolve(src: string, base: string | undefined): string {
+  const key = `${src}\u0000${base ?? ''}`;
+  const hit = resolved.get(key);
+  if (hit !== undefined) return hit;
+  let href: string;
   try {
-    return new URL(src, base).href;
+    href = new URL(src, base).href;
   } catch {
-    return src;
+    href = src;
   }
+  if (resolved.size >= 10_000) resolved.clear();
+  resolved.set(key, href);
+  return href;
 }
 
 /** The origins of a frame's ancestors, nearest first. */

@@ -25,14 +25,25 @@ export type Structured<T> =
   | { state: 'parsed'; raw: string; value: T }
   | { state: 'invalid'; raw: string; error: string };
 
+/** Parsed structured values by parser and raw value (shared: read them only). */
+const parsedFields = new Map<(s: string) => unknown, Map<string, Structured<unknown>>>();
+
 function structured<T>(headers: readonly HeaderLine[], name: string, parse: (s: string) => T): Structured<T> {
   const raw = getHeader(headers, name);
   if (raw === null) return { state: 'absent' };
+  let byRaw = parsedFields.get(parse);
+  if (!byRaw) parsedFields.set(parse, (byRaw = new Map()));
+  const hit = byRaw.get(raw);
+  if (hit) return hit as Structured<T>;
+  let result: Structured<T>;
   try {
-    return { state: 'parsed', raw, value: parse(raw) };
+    result = { state: 'parsed', raw, value: parse(raw) };
   } catch (err) {
-    return { state: 'invalid', raw, error: err instanceof Error ? err.message : String(err) };
+    result = { state: 'invalid', raw, error: err instanceof Error ? err.message : String(err) };
   }
+  if (byRaw.size >= 5_000) byRaw.clear();
+  byRaw.set(raw, result);
+  return result;
 }
 
 // https://fetch.spec.whatwg.org/#concept-header-list-get-structured-header

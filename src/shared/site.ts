@@ -67,7 +67,20 @@ function isWildcardBase(labels: readonly string[]): boolean {
  * Public Suffix List algorithm (https://github.com/publicsuffix/list/wiki/Format#algorithm), with `psl` as
  * the list. psl is given only input it accepts, and its departures from the algorithm are undone here.
  */
+/** Public suffix lengths by domain: a page names the same hosts over and over. */
+const suffixLengths = new Map<string, number | null>();
+
 function publicSuffixLength(labels: readonly string[]): number | null {
+  const key = labels.join('.');
+  const hit = suffixLengths.get(key);
+  if (hit !== undefined) return hit;
+  const length = publicSuffixLengthUncached(labels);
+  if (suffixLengths.size >= 10_000) suffixLengths.clear();
+  suffixLengths.set(key, length);
+  return length;
+}
+
+function publicSuffixLengthUncached(labels: readonly string[]): number | null {
   // A label that cannot be a rule label (e.g. "a$b", "-x", a 64-character label, which the URL parser allows
   // but psl rejects) only ever matches "*": stand in a placeholder for it.
   const query = labels.map((label) => (couldBeARuleLabel(label) ? label : PLACEHOLDER_LABEL));
