@@ -573,6 +573,12 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
     // sandboxing flags then); a document that commits without onBeforeNavigate started at its commit.
     f.navigationStartedAt = f.pendingNavigationAt !== undefined && f.pendingNavigationAt <= e.timeStamp ? f.pendingNavigationAt : e.timeStamp;
     f.committedAt = e.timeStamp;
+  } else if (f.response === undefined) {
+    // The document was already known (from the browser's frame list, when its commit came late): its
+    // response may be waiting for this commit.
+    const response = takePending(tab, e.frameId, e.url);
+    if (response) f.response = response;
+    f.committedAt ??= e.timeStamp;
   }
   f.url = clipText(e.url);
   f.status = 'committed';
@@ -625,6 +631,8 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   if (!page) return;
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
+  // When this navigation started: its onBeforeNavigate, else (no new one since) its commit.
+  const navigationStart = f.pendingNavigationAt ?? f.navigationStartedAt;
   f.status = 'error';
   f.error = clipText(e.error, 256);
   delete f.pendingNavigation;
@@ -639,11 +647,21 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
     delete f.embedsDocumentId;
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
-    else delete f.response;
+    else if (!responseOfThisNavigation(f.response, e.url, navigationStart)) delete f.response;
     if (e.documentId !== undefined) f.documentId = e.documentId;
   }
   const parent = page.frames[String(f.parentFrameId)];
   if (parent && mapSilentChildrenByUrl(page, parent)) touch(page, parent, e.timeStamp, d);
+}
+
+/**
+ * A response already attached to the frame belongs to the navigation that failed when it is for the
+ * same URL and arrived after that navigation started. Firefox 140 commits a child frame when its
+ * navigation starts, before the request: its response is attached on arrival (onHeadersReceived's
+ * late path), and a COEP failure then comes as onErrorOccurred with the response already there.
+ */
+function responseOfThisNavigation(r: RecordedResponse | undefined, url: string, navigationStart: number | undefined): boolean {
+  return r !== undefined && navigationStart !== undefined && r.timeStamp >= navigationStart && withoutFragment(r.url) === withoutFragment(clipText(url));
 }
 
 export function onCompleted(tab: TabRecord, e: CompletedEvent, d: Delta) {
@@ -737,6 +755,11 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     if (entry.parentDocumentId !== undefined) f.parentDocumentId = entry.parentDocumentId;
     if (entry.frameType !== undefined) f.frameType = entry.frameType;
     if (entry.documentLifecycle !== undefined) f.documentLifecycle = entry.documentLifecycle;
+    if (!entry.errorOccurred && f.response === undefined) {
+      // Its commit was missed or is late: a response held for it belongs to this document.
+      const response = takePending(tab, f.frameId, entry.url);
+      if (response) f.response = response;
+    }
     adoptEarlyObservation(tab, f);
   }
 }

@@ -16,6 +16,8 @@ export function findChromium(explicit?: string): string {
 }
 
 export function findFirefox(explicit?: string): string {
+  // As for Chromium: a path the user gave is used as given, or it is an error.
+  if (explicit !== undefined && !existsSync(explicit)) throw new MissingBrowserError(`No Firefox at ${explicit} (the path given with --browser-path).`);
   const candidates = [explicit, process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/lib/firefox-esr/firefox-esr', '/usr/bin/firefox'];
   for (const c of candidates) if (c && existsSync(c)) return c;
   throw new MissingBrowserError(

@@ -5,14 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MissingBrowserError } from './browsers.ts';
 import { AuditError, checkAuditURL, startAuditor, TOOL, type Auditor } from './audit.ts';
+import type { FirefoxPrefValue } from './firefox.ts';
 import { renderReportText } from './text-report.ts';
 import { reportToMarkdown } from '../shared/report-markdown.ts';
 import type { Report } from '../shared/report.ts';
 
 export const USAGE = `Usage: frame-security audit <url...> [options]
 
-Loads each URL in headless Chromium with the Frame Security extension and reports every frame's
-origin, secure context, sandbox, cross-origin isolation and findings.
+Loads each URL in headless Chromium (or Firefox) with the Frame Security extension and reports every
+frame's origin, secure context, sandbox, cross-origin isolation and findings.
 
 Options:
   --json                 print the JSON report (schema/report.schema.json); several URLs give an array
@@ -21,12 +22,19 @@ Options:
   --fail-on <severity>   exit 1 when a finding of this severity or worse exists: error | warning
   --wait <ms>            quiet network needed after load (default 500)
   --timeout <ms>         budget per URL (default 30000)
-  --browser-path <path>  the Chromium binary (else CHROMIUM_PATH, the system's Chromium)
-  --browser-arg <arg>    an extra Chromium argument (repeatable), e.g. --host-resolver-rules=...
+  --browser <name>       chromium (default) or firefox; the analysis follows that browser's engine
+  --browser-path <path>  the browser binary (else CHROMIUM_PATH or FIREFOX_PATH, then the system's)
+  --browser-arg <arg>    an extra browser argument (repeatable), e.g. --host-resolver-rules=... for
+                         Chromium; Firefox takes its settings as prefs instead: use --firefox-pref
+  --firefox-pref <name=value>
+                         a Firefox pref (repeatable; true, false and integers are typed, the rest is
+                         a string), e.g. network.dns.localDomains=a.test,b.test (resolves those hosts
+                         to 127.0.0.1)
   --ignore-https-errors  accept invalid certificates
   --trustworthy-origin <origin>
                          treat an origin as potentially trustworthy (repeatable); also passed to
-                         Chromium as --unsafely-treat-insecure-origin-as-secure
+                         Chromium as --unsafely-treat-insecure-origin-as-secure, to Firefox as the
+                         pref dom.securecontext.allowlist (Firefox trusts the whole host)
   --help, --version
 
 Exit codes: 0 done, 1 --fail-on matched, 2 could not audit.
@@ -49,6 +57,28 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
+/** `name=value` → a typed Firefox pref: true/false as booleans, integers as numbers, else the string. */
+function parseFirefoxPref(arg: string): [string, FirefoxPrefValue] {
+  const eq = arg.indexOf('=');
+  const name = eq < 0 ? '' : arg.slice(0, eq).trim();
+  if (!name) throw new UsageError(`--firefox-pref takes name=value, not ${JSON.stringify(arg)}.`);
+  const value = arg.slice(eq + 1);
+  if (value === 'true' || value === 'false') return [name, value === 'true'];
+  if (/^-?\d{1,15}$/.test(value)) return [name, Number(value)];
+  return [name, value];
+}
+
+/** Firefox's own list of trustworthy hosts (it has no per-origin setting): the origins' hosts. */
+function firefoxTrustworthyHosts(origins: string[]): string[] {
+  return origins.map((o) => {
+    try {
+      return new URL(o).hostname;
+    } catch {
+      throw new UsageError(`--trustworthy-origin takes an origin such as http://a.test:8080, not ${JSON.stringify(o)}.`);
+    }
+  });
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
@@ -62,8 +92,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         'fail-on': { type: 'string' },
         wait: { type: 'string' },
         timeout: { type: 'string' },
+        browser: { type: 'string' },
         'browser-path': { type: 'string' },
         'browser-arg': { type: 'string', multiple: true },
+        'firefox-pref': { type: 'string', multiple: true },
         'ignore-https-errors': { type: 'boolean' },
         'trustworthy-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -92,11 +124,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const failOn = values['fail-on'];
     if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not ${JSON.stringify(failOn)}.`);
     for (const u of urls) checkAuditURL(u);
+    const browser = values.browser ?? 'chromium';
+    if (browser !== 'chromium' && browser !== 'firefox') throw new UsageError(`--browser takes chromium or firefox, not ${JSON.stringify(browser)}.`);
     const trustworthy = values['trustworthy-origin'] ?? [];
+    const prefs = new Map((values['firefox-pref'] ?? []).map(parseFirefoxPref));
+    if (prefs.size > 0 && browser !== 'firefox') throw new UsageError('--firefox-pref needs --browser firefox.');
+    if (browser === 'firefox' && trustworthy.length > 0) {
+      const given = prefs.get('dom.securecontext.allowlist');
+      prefs.set('dom.securecontext.allowlist', [...(typeof given === 'string' && given ? [given] : []), ...firefoxTrustworthyHosts(trustworthy)].join(','));
+    }
     auditor = await startAuditor({
+      browser,
       waitMs: positiveInt('wait', values.wait, 500),
       timeoutMs: positiveInt('timeout', values.timeout, 30_000),
-      browserArgs: [...(values['browser-arg'] ?? []), ...(trustworthy.length > 0 ? [`--unsafely-treat-insecure-origin-as-secure=${trustworthy.join(',')}`] : [])],
+      browserArgs: [
+        ...(values['browser-arg'] ?? []),
+        ...(browser === 'chromium' && trustworthy.length > 0 ? [`--unsafely-treat-insecure-origin-as-secure=${trustworthy.join(',')}`] : []),
+      ],
+      firefoxPrefs: Object.fromEntries(prefs),
       ignoreHttpsErrors: values['ignore-https-errors'] ?? false,
       trustworthyOrigins: trustworthy,
       progress: (line) => io.stderr(`${line}\n`),

@@ -842,6 +842,59 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)?.error).toBeUndefined();
   });
 
+  // Firefox ESR 140, seen on the zoo's COEP-blocked child: onBeforeNavigate, onCommitted (before the
+  // request), webRequest headers (attached late), webRequest error NS_ERROR_DOM_COEP_FAILED, then
+  // webNavigation.onErrorOccurred with no documentId.
+  test('Firefox 140: a child committed before its request keeps the response that arrived, when the navigation then fails', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, { ...subCommit({ ...sub, documentId: 'X', at: 3 }), documentId: undefined }, d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 4), d));
+    step((d) => onErrorOccurred(tab, { ...subError({ ...sub, documentId: 'X', at: 6 }, FF_COEP), documentId: undefined }, d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: FF_COEP, response: { headers: [['A', '1']] } });
+  });
+
+  test('a frame first known from the frame list gets its held response: from the list, or at its late commit', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const list = (url: string): FrameListEntry[] => [
+      { frameId: 0, parentFrameId: -1, url: 'https://a.test/', documentId: 'T' },
+      { frameId: 11, parentFrameId: 0, url, documentId: 'S', parentDocumentId: 'T' },
+    ];
+    // From the list: the response held for the frame is its document's.
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://a.test/f', [['A', '1']], 2), d));
+    step((d) => applyFrameList(tab, list('https://a.test/f'), 3, 4, d));
+    expect(frameOf(tab, 11)?.response?.headers).toEqual([['A', '1']]);
+    expect(tab.pending).toEqual({});
+    // At the late commit of a document the list already named (same documentId): the response that
+    // reached the background between the two is attached then.
+    const tab2 = newTabRecord(TAB);
+    step((d) => onCommitted(tab2, topCommit('T', 'https://a.test/', 1), d));
+    step((d) => applyFrameList(tab2, list('https://a.test/g'), 3, 4, d));
+    expect(frameOf(tab2, 11)?.response).toBeUndefined();
+    step((d) => onBeforeNavigate(tab2, subBefore({ frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://a.test/g', at: 5 }), d));
+    step((d) => onHeadersReceived(tab2, response('sub_frame', 11, 'https://a.test/g', [['B', '2']], 6), d));
+    step((d) => onCommitted(tab2, subCommit({ frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S', url: 'https://a.test/g', at: 7 }), d));
+    expect(frameOf(tab2, 11)).toMatchObject({ status: 'committed', documentId: 'S', committedAt: 7, response: { headers: [['B', '2']] } });
+    expect(tab2.pending).toEqual({});
+  });
+
+  test("a failed reload does not keep the old document's response (it arrived before the new navigation started)", () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S1', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['Old', '1']], 3), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, at: 4 }), d));
+    expect(frameOf(tab, 11)?.response?.headers).toEqual([['Old', '1']]);
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 10 }), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, at: 12 }, 'net::ERR_CONNECTION_REFUSED'), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: 'net::ERR_CONNECTION_REFUSED' });
+    expect(frameOf(tab, 11)?.response).toBeUndefined();
+  });
+
   test("Firefox's numeric NS_BINDING_ABORTED on the top frame leaves the current page alone", () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
