@@ -11,7 +11,7 @@ import { TabStore } from './tab-store.ts';
 const store = new TabStore(browser.storage.session);
 const highlighter = new Highlighter(store, (tabId, frameId, command) =>
   frameId === null ? browser.tabs.sendMessage(tabId, command) : browser.tabs.sendMessage(tabId, command, { frameId }));
-const ports = new PanelPorts(store, (tabId) => reconcileSoon(tabId), highlighter);
+const ports = new PanelPorts(store, (tabId) => reconcileSoon(tabId), highlighter, browser.runtime.getURL(''));
 
 type Step<E> = (tab: rec.TabRecord, e: E, d: rec.Delta) => void;
 /** Runs a recorder step for an event once the stored records are loaded, in event order. */

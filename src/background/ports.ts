@@ -35,14 +35,18 @@ export class PanelPorts {
     private readonly store: TabStore,
     private readonly onHello: (tabId: number) => void,
     private readonly highlighter: Pick<Highlighter, 'show' | 'clear'> | null = null,
+    /** The extension's own base URL (runtime.getURL('')): its pages may connect from a tab too. */
+    private readonly extensionBase: string | null = null,
   ) {
     store.onChange((tabId, delta, tab) => this.changed(tabId, delta, tab));
   }
 
   accept(port: Runtime.Port) {
     if (port.name !== PANEL_PORT_NAME) return;
-    // Only extension pages (the DevTools panel) may connect; content scripts have a tab.
-    if (port.sender?.tab !== undefined) {
+    // Only extension pages may connect: the DevTools panel (no tab), or the panel page opened in a tab
+    // (panel.html?tabId=N, its URL is the extension's). Content scripts have a tab and a web page's URL.
+    const ownPage = this.extensionBase !== null && typeof port.sender?.url === 'string' && port.sender.url.startsWith(this.extensionBase);
+    if (port.sender?.tab !== undefined && !ownPage) {
       port.disconnect();
       return;
     }

@@ -1,6 +1,7 @@
 // The recorder: pure functions that fold browser events into a tab's record. No browser API here, so
 // every rule below is unit-tested in Node with literal events. It records; it never judges.
 import { MAX_OPENER_CHAIN, clipText, type ContentMessages } from '../shared/protocol.ts';
+import { isBlockedByResponse } from '../shared/load-errors.ts';
 import type {
   DocumentLifecycle,
   EmbedElement,
@@ -22,9 +23,15 @@ export const LIMITS = {
   /** Pages kept besides the active one (back/forward cache candidates, prerenders). */
   otherPages: 3,
   probeClaims: 4000,
+  /** Claims one frame may hold. A frame answers one nonce (its parent's), so more are forged: a flood
+   * of made-up nonces from one frame then evicts its own claims, not other frames'. */
+  probeClaimsPerFrame: 16,
   /** Ids of left-out frames remembered so that each is counted once. */
   droppedFrameIds: 10000,
-  pendingResponses: 200,
+  /** Responses held for commits not arrived yet: as many as a page may have frames. Found by
+   * test/e2e/faults.e2e.ts: with 200, 500 frames added at once lost most of their responses (each
+   * arrives before its frame commits, and the oldest were pushed out). */
+  pendingResponses: 2000,
   /** Subresource requests kept per page; later ones are counted in `dropped.subresources`. */
   subresourcesPerPage: 1000,
   /** Requests of a top-level document that has not committed yet (Chromium: by documentId). */
@@ -42,6 +49,13 @@ export interface TabRecord {
   pages: Record<string, PageRecord>;
   /** Responses received for a frame's navigation that has not committed yet, by frameId. */
   pending: Record<string, RecordedResponse>;
+  /**
+   * The last document response received for each frame, kept after it is attached (for the last
+   * RECENT_RESPONSES frames). A navigation that a header blocked is explained by it when Firefox's events came in an
+   * order that detached it (a commit of about:neterror, or of a restart, between the response and the
+   * error). Absent in records stored before it existed.
+   */
+  recent?: Record<string, RecordedResponse>;
   /** Nonce → the frame whose content script answered it (Chromium iframe-to-frame mapping). */
   claims: Record<string, number>;
   /** The frame that opened this tab (a popup); copied into every page the tab shows. */
@@ -52,6 +66,12 @@ export interface TabRecord {
   earlySubresources?: Record<string, SubresourceRecord>;
   /** Requests left out or dropped, oldest first (LIMITS.goneRequestIds at most): their events are ignored. */
   goneRequestIds?: string[];
+  /**
+   * The active page, when it was shown again from the back/forward cache. Browser: Chromium 156's
+   * webNavigation.getAllFrames then lists only its top frame, though its subframes are live (found by
+   * test/e2e/faults.e2e.ts, checked against CDP's frame tree): reconciliation must not drop them.
+   */
+  restoredPageId?: string;
   seq: number;
 }
 
@@ -143,6 +163,7 @@ function startPage(tab: TabRecord, pageId: string, url: string, at: number, life
 }
 
 function setActive(tab: TabRecord, pageId: string, d: Delta) {
+  if (tab.restoredPageId !== pageId) delete tab.restoredPageId;
   const prev = activePage(tab);
   if (prev && prev.pageId !== pageId) prev.lifecycle = 'inactive';
   const page = tab.pages[pageId];
@@ -153,6 +174,22 @@ function setActive(tab: TabRecord, pageId: string, d: Delta) {
     d.pageSwitched = true;
   }
   d.dirty = true;
+}
+
+/**
+ * A prerendered page was activated. Its top frame is renumbered (Chromium: to 0), and its documents
+ * are now active: re-key its frames, keeping what was recorded of them while it was prerendered.
+ */
+function activatePrerender(page: PageRecord, topFrameId: number) {
+  const oldTop = Object.values(page.frames).find((f) => f.parentFrameId === -1);
+  if (oldTop && oldTop.frameId !== topFrameId) {
+    delete page.frames[String(oldTop.frameId)];
+    for (const f of Object.values(page.frames)) if (f.parentFrameId === oldTop.frameId) f.parentFrameId = topFrameId;
+    for (const r of Object.values(page.subresources ?? {})) if (r.frameId === oldTop.frameId) r.frameId = topFrameId;
+    oldTop.frameId = topFrameId;
+    page.frames[String(topFrameId)] = oldTop;
+  }
+  for (const f of Object.values(page.frames)) if (f.documentLifecycle === 'prerender') f.documentLifecycle = 'active';
 }
 
 /** Keeps the active page and the most recent few others (back/forward cache and prerender candidates). */
@@ -291,6 +328,28 @@ export function headersToLines(headers: HeadersEvent['responseHeaders']): { line
   return { lines, dropped };
 }
 
+/**
+ * How many frames' last responses `recent` keeps: the fallback is for an error that follows its
+ * response closely, and each kept response costs storage.session space (the same object is stored
+ * twice once attached).
+ */
+const RECENT_RESPONSES = 32;
+
+function rememberResponse(tab: TabRecord, frameId: number, response: RecordedResponse) {
+  const recent = (tab.recent ??= {});
+  const key = String(frameId);
+  delete recent[key]; // re-inserted last: the oldest frame's goes first
+  const keys = Object.keys(recent);
+  if (keys.length >= RECENT_RESPONSES) delete recent[keys[0]!];
+  recent[key] = response;
+}
+
+/** The last response received for the frame at this URL, if any (see TabRecord.recent). */
+function recentResponse(tab: TabRecord, frameId: number, url: string): RecordedResponse | undefined {
+  const r = tab.recent?.[String(frameId)];
+  return r && withoutFragment(r.url) === withoutFragment(clipText(url)) ? r : undefined;
+}
+
 /** A document's response arrived (before its commit): hold it until the frame commits or fails. */
 export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
   if (e.type !== 'main_frame' && e.type !== 'sub_frame') return;
@@ -305,11 +364,14 @@ export function onHeadersReceived(tab: TabRecord, e: HeadersEvent, d: Delta) {
   };
   if (dropped > 0) response.droppedHeaderLines = dropped;
   if (e.ip !== undefined) response.ip = e.ip;
+  rememberResponse(tab, e.frameId, response);
   // Firefox may deliver a document's headers after its commit: attach them to that document directly.
   const page = activePage(tab);
   const late = page?.frames[String(e.frameId)];
   if (
     page && late && late.response === undefined && late.pendingNavigation === undefined && late.status !== 'navigating' &&
+    // Firefox restarts an aborted navigation at the same URL (a process switch): its commit takes it.
+    !(late.status === 'error' && isAbort(late.error)) &&
     (e.type === 'main_frame') === (late.parentFrameId === -1) &&
     withoutFragment(late.url) === withoutFragment(response.url)
   ) {
@@ -551,7 +613,13 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
     if (!known && (e.documentLifecycle === 'cached' || e.documentLifecycle === 'pending_deletion')) return;
     if (known) {
       page = known;
-      if (!prerender) setActive(tab, known.pageId, d);
+      if (!prerender && known.lifecycle === 'prerender') activatePrerender(known, e.frameId);
+      if (!prerender) {
+        // A kept page committed again: a back/forward-cache restore.
+        const restore = tab.activePageId !== known.pageId && known.lifecycle === 'inactive';
+        setActive(tab, known.pageId, d);
+        if (restore) tab.restoredPageId = known.pageId;
+      }
     } else {
       page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, prerender ? 'prerender' : 'active', d);
     }
@@ -631,8 +699,9 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   if (!page) return;
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
-  // When this navigation started: its onBeforeNavigate, else (no new one since) its commit.
-  const navigationStart = f.pendingNavigationAt ?? f.navigationStartedAt;
+  // When the navigation that failed started, if it had not committed (onBeforeNavigate); undefined when
+  // the failed navigation is the committed one (Firefox commits a child before its request).
+  const navigationStart = f.pendingNavigationAt;
   f.status = 'error';
   f.error = clipText(e.error, 256);
   delete f.pendingNavigation;
@@ -646,8 +715,19 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
     delete f.embeds;
     delete f.embedsDocumentId;
     const response = takePending(tab, e.frameId, e.url);
+    const blockedBy = !aborted && isBlockedByResponse(e.error) ? recentResponse(tab, e.frameId, e.url) : undefined;
     if (response) f.response = response;
-    else if (!responseOfThisNavigation(f.response, e.url, navigationStart)) delete f.response;
+    else if (!responseOfThisNavigation(f.response, e.url, navigationStart)) {
+      // A header blocked it, so its response did arrive: the last one received for this frame and URL.
+      if (blockedBy) f.response = blockedBy;
+      else delete f.response;
+    } else if (aborted) {
+      // Firefox moves a cross-origin navigation to another process by aborting it after its response
+      // (NS_BINDING_ABORTED) and starting it again at the same URL, with no new request: the response
+      // waits for that commit (takePending checks the URL).
+      tab.pending[String(f.frameId)] = f.response!;
+      delete f.response;
+    }
     if (e.documentId !== undefined) f.documentId = e.documentId;
   }
   const parent = page.frames[String(f.parentFrameId)];
@@ -656,12 +736,14 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
 
 /**
  * A response already attached to the frame belongs to the navigation that failed when it is for the
- * same URL and arrived after that navigation started. Firefox 140 commits a child frame when its
- * navigation starts, before the request: its response is attached on arrival (onHeadersReceived's
- * late path), and a COEP failure then comes as onErrorOccurred with the response already there.
+ * same URL and, if that navigation had not committed, arrived after it started. Firefox 140 commits a
+ * child frame when its navigation starts, before the request: its response is attached on arrival (or
+ * at a restart after a process switch, when it arrived before the restart), and a COEP failure then
+ * comes as onErrorOccurred with the response already there. A commit forgets the previous document's
+ * response, so what is attached after it is the committed navigation's.
  */
 function responseOfThisNavigation(r: RecordedResponse | undefined, url: string, navigationStart: number | undefined): boolean {
-  return r !== undefined && navigationStart !== undefined && r.timeStamp >= navigationStart && withoutFragment(r.url) === withoutFragment(clipText(url));
+  return r !== undefined && (navigationStart === undefined || r.timeStamp >= navigationStart) && withoutFragment(r.url) === withoutFragment(clipText(url));
 }
 
 export function onCompleted(tab: TabRecord, e: CompletedEvent, d: Delta) {
@@ -698,15 +780,7 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
   if (top.documentId !== undefined && page?.pageId !== top.documentId) {
     const known = tab.pages[top.documentId];
     if (known) {
-      // Prerender activation renumbers the top frame to 0; re-key the page's frames to match.
-      const oldTop = Object.values(known.frames).find((f) => f.parentFrameId === -1);
-      if (oldTop && oldTop.frameId !== top.frameId) {
-        delete known.frames[String(oldTop.frameId)];
-        for (const f of Object.values(known.frames)) if (f.parentFrameId === oldTop.frameId) f.parentFrameId = top.frameId;
-        for (const r of Object.values(known.subresources ?? {})) if (r.frameId === oldTop.frameId) r.frameId = top.frameId;
-        oldTop.frameId = top.frameId;
-        known.frames[String(top.frameId)] = oldTop;
-      }
+      activatePrerender(known, top.frameId);
       setActive(tab, known.pageId, d);
       page = known;
     } else if (page === null || page.frames[String(top.frameId)]?.documentId !== undefined) {
@@ -721,7 +795,9 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
   for (const f of Object.values(page.frames)) {
     // The list omits frames that have not committed yet, and (Chromium) blob: frames: those stay while
     // their parent does; a removed blob: frame goes when its parent's elements no longer host it.
-    const keep = f.status === 'navigating' || (hiddenFromFrameList(f) && (present.has(f.parentFrameId) || page.frames[String(f.parentFrameId)] !== undefined));
+    const keep = f.status === 'navigating' || (hiddenFromFrameList(f) && (present.has(f.parentFrameId) || page.frames[String(f.parentFrameId)] !== undefined)) ||
+      // A restored page's subframes are missing from Chromium's list: keep those its documents still host.
+      (tab.restoredPageId === page.pageId && page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) === true);
     if (!keep && !present.has(f.frameId) && f.updatedAt < since) {
       delete page.frames[String(f.frameId)];
       dropSubresources(tab, page, (r) => r.frameId === f.frameId && r.startedAt < since, d);
@@ -814,6 +890,11 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
   const hit = frameForSender(tab, s);
   if (!hit) return false;
   const { page, frame } = hit;
+  // Mappings learned from nonces earlier in this document: a claim may have left the table since.
+  const earlier = new Map<string, number>();
+  if (s.documentId === undefined || frame.embedsDocumentId === undefined || frame.embedsDocumentId === s.documentId) {
+    for (const e of frame.embeds ?? []) if (e.probe !== undefined && e.mappedBy === 'nonce' && e.frameId !== null) earlier.set(e.probe, e.frameId);
+  }
   frame.embeds = msg.embeds.map((r): EmbedElement => {
     const e: EmbedElement = {
       ...r,
@@ -827,7 +908,9 @@ export function onEmbeds(tab: TabRecord, s: Sender, msg: ContentMessages['embeds
       e.frameId = r.frameId;
       e.mappedBy = 'getFrameId';
     } else if (r.probe !== undefined) {
-      const claimed = tab.claims[r.probe];
+      // Deviation from a plain lookup: a claim evicted from the capped table (a page can flood it with
+      // made-up nonces) keeps the mapping it made, as long as no other frame claimed the nonce since.
+      const claimed = tab.claims[r.probe] ?? earlier.get(r.probe);
       if (claimed !== undefined && claimed >= 0 && isChildOf(page, claimed, frame.frameId)) {
         e.frameId = claimed;
         e.mappedBy = 'nonce';
@@ -938,7 +1021,9 @@ export function onProbe(tab: TabRecord, s: Sender, nonce: string, at: number, d:
   const prior = tab.claims[nonce];
   if (prior === s.frameId) return;
   const keys = Object.keys(tab.claims);
-  if (keys.length >= LIMITS.probeClaims) delete tab.claims[keys[0]!];
+  const mine = keys.filter((k) => tab.claims[k] === s.frameId);
+  if (mine.length >= LIMITS.probeClaimsPerFrame) delete tab.claims[mine[0]!];
+  else if (keys.length >= LIMITS.probeClaims) delete tab.claims[keys[0]!];
   tab.claims[nonce] = prior === undefined ? s.frameId : -1;
   d.dirty = true;
   // Map (or unmap) the element that carries this nonce, wherever its parent's report already is.

@@ -12,6 +12,8 @@ export interface SessionArea {
 
 const KEY_PREFIX = 'tab:';
 export const FLUSH_DELAY_MS = 50;
+/** Closed tabs remembered, so that their late events do not bring a record back (ids are not reused). */
+export const CLOSED_TABS_KEPT = 1000;
 
 type Listener = (tabId: number, delta: Delta, tab: TabRecord | null) => void;
 
@@ -19,6 +21,8 @@ export class TabStore {
   private readonly tabs = new Map<number, TabRecord>();
   private readonly dirty = new Set<number>();
   private readonly deleted = new Set<number>();
+  /** Tabs that closed, oldest first (CLOSED_TABS_KEPT at most). */
+  private readonly closed = new Set<number>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
@@ -57,15 +61,26 @@ export class TabStore {
     return [...this.tabs.keys()];
   }
 
-  /** Runs a recorder step on a tab's record (created on first use) and persists what it changed. */
+  /**
+   * Runs a recorder step on a tab's record (created on first use, kept only if the step recorded
+   * something) and persists what it changed. A closed tab's late events (its aborted requests and
+   * navigations arrive after tabs.onRemoved) change nothing.
+   */
   update(tabId: number, step: (tab: TabRecord, delta: Delta) => void): Delta {
+    const delta = newDelta();
+    if (this.closed.has(tabId)) return delta;
     let tab = this.tabs.get(tabId);
+    const created = tab === undefined;
     if (!tab) {
       tab = newTabRecord(tabId);
       this.tabs.set(tabId, tab);
     }
-    const delta = newDelta();
     step(tab, delta);
+    if (created && !delta.dirty && isEmpty(tab)) {
+      // Nothing recorded for a tab we did not know (e.g. an event the recorder ignores): no empty record.
+      this.tabs.delete(tabId);
+      return delta;
+    }
     if (delta.dirty) {
       this.deleted.delete(tabId);
       this.dirty.add(tabId);
@@ -75,7 +90,11 @@ export class TabStore {
     return delta;
   }
 
+  /** The tab closed: its record goes, and nothing more is recorded for it. */
   delete(tabId: number) {
+    this.closed.delete(tabId);
+    this.closed.add(tabId);
+    if (this.closed.size > CLOSED_TABS_KEPT) this.closed.delete(this.closed.values().next().value!);
     if (!this.tabs.delete(tabId)) return;
     this.dirty.delete(tabId);
     this.deleted.add(tabId);
@@ -90,6 +109,7 @@ export class TabStore {
     const tab = this.tabs.get(removedTabId);
     if (!tab) return;
     this.delete(removedTabId);
+    this.closed.delete(addedTabId);
     tab.tabId = addedTabId;
     for (const p of Object.values(tab.pages)) p.tabId = addedTabId;
     this.tabs.set(addedTabId, tab);
@@ -149,6 +169,13 @@ export class TabStore {
     });
     return this.flushing;
   }
+}
+
+/** A record that holds nothing (no page, no held response, claim, observation or request). */
+function isEmpty(tab: TabRecord): boolean {
+  return tab.activePageId === null && Object.keys(tab.pages).length === 0 && Object.keys(tab.pending).length === 0 &&
+    Object.keys(tab.claims).length === 0 && Object.keys(tab.early).length === 0 && Object.keys(tab.earlySubresources ?? {}).length === 0 &&
+    tab.openedBy === undefined;
 }
 
 /** A popup's page as its opener's panel gets it: the top-level frame and the opener, not its subframes or requests. */

@@ -1,3 +1,4 @@
+import './shared-array-buffer.ts'; // first: before whatwg-url loads (Firefox)
 import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { App } from './components/App.tsx';

@@ -1,4 +1,5 @@
 // The extension's settings page (options_ui): the origins the analysis treats as trustworthy.
+import './shared-array-buffer.ts'; // first: before whatwg-url loads (Firefox)
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { parseTrustworthyOrigins } from '../shared/secure-context.ts';

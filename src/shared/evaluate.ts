@@ -2,6 +2,7 @@
 // derived from the recorded facts only (URLs, the frame elements' attributes, response headers, the
 // tree, the opener), and the findings. The panel, the CLI and the tests all call this; nothing else decides.
 import { buildFrameTree, flattenFrameTree, type FrameNode } from './frame-tree.ts';
+import { isBlockedByResponse } from './load-errors.ts';
 import { determineTheOrigin, serializeOrigin, type Engine, type Origin, type OriginStep } from './origin.ts';
 import { canSetDocumentDomain, type DocumentDomainVerdict } from './document-domain.ts';
 import { PSL_METADATA, relationOf, type OriginRelation } from './site.ts';
@@ -10,10 +11,11 @@ import {
   isASecureContext,
   parseTrustworthyOrigins,
   type ContextDocument,
+  type JudgedDocument,
   type SecureContextVerdict,
   type TrustworthyOriginPattern,
 } from './secure-context.ts';
-import { byWorstFirst, type Finding } from './findings/catalog.ts';
+import { byWorstFirst, sortWorstFirst, type Finding } from './findings/catalog.ts';
 import type { EmbedderPolicy } from './coep.ts';
 import { requiresBrowsingContextGroupSwitch, type OpenerPolicyValue, type SwitchStep } from './coop.ts';
 import { checkEmbedding, type EmbeddingVerdict } from './framing.ts';
@@ -30,12 +32,13 @@ import {
   isFeatureEnabledInDocumentForOrigin,
   parseAllowAttribute,
   parsePermissionsPolicyHeader,
+  type Allowlist,
   type DocumentPolicy,
   type FeatureStep,
   type InheritStep,
 } from './permissions-policy.ts';
 import { isSameOrigin, originOfURL } from './origin.ts';
-import { RULES } from './findings/rules.ts';
+import { RULES, type RuleContext } from './findings/rules.ts';
 import type { EmbedElement, FrameRecord, PageRecord, SubresourceRecord } from './snapshot.ts';
 import { evaluateSubresource, groupIdentical, summarize, type ReadinessSummary, type SubresourceVerdict } from './subresources.ts';
 
@@ -150,7 +153,12 @@ function frameSandbox(node: FrameNode, parent: FrameEvaluation | undefined, open
     headers: node.frame.response?.headers ?? [],
     engine,
   });
-  return { ...evaluation, attributeNow: owner?.sandbox ?? null, changedAfterLoad, ignoredOnFrameElement };
+  // (Extended in place rather than copied: the evaluation is this frame's own object.)
+  const frameSandbox = evaluation as FrameSandbox;
+  frameSandbox.attributeNow = owner?.sandbox ?? null;
+  frameSandbox.changedAfterLoad = changedAfterLoad;
+  frameSandbox.ignoredOnFrameElement = ignoredOnFrameElement;
+  return frameSandbox;
 }
 
 /** The popup's opener frame, evaluated from the chain of records copied when the popup opened. */
@@ -185,8 +193,14 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   const requests = requestsByFrame(page);
   const permissionDocs = new Map<number, DocumentPolicy>();
   const contextDocs = new Map<number, ContextDocument>();
+  // Each document is judged once, whatever the number of chains it is in (its descendants' too).
+  const trustworthyOptions = { engine, trustworthyOrigins: settings.trustworthyOrigins };
+  const judged = new Map<ContextDocument, JudgedDocument>();
+  const ancestorsOfChildren = new Map<FrameEvaluation, Origin[]>();
+  const allowAttributes = new Map<string | null, Map<string, Allowlist>>();
   // Depth-first from the top: every parent is evaluated before its children.
-  for (const node of flattenFrameTree(buildFrameTree(page))) {
+  // One frame's evaluation (a function of its own, so the engine optimizes it for the thousands of calls).
+  const evaluateFrame = (node: FrameNode): FrameEvaluation => {
     const f = node.frame;
     const parent = node.orphan ? undefined : byFrameId.get(f.parentFrameId);
     const sandbox = frameSandbox(node, parent, opener, engine);
@@ -195,18 +209,18 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
     // about:blank and about:srcdoc documents take their creator's origin: for a frame, its parent;
     // for a popup, its opener.
     const creatorOrigin = parent?.origin ?? (f.parentFrameId === -1 ? opener?.origin ?? null : null);
-    const originInput = { url: f.url, sourceOrigin: creatorOrigin, engine, key };
-    const origin = determineTheOrigin({ ...originInput, sandboxedOrigin: sandbox.active.has('origin') }, originSteps);
+    const sandboxedOrigin = sandbox.active.has('origin');
+    const origin = determineTheOrigin({ url: f.url, sourceOrigin: creatorOrigin, engine, key, sandboxedOrigin }, originSteps);
+    // Without the sandboxed origin flag the steps are the same, so is the origin: only a sandboxed
+    // origin has another precursor (which it records).
     const precursor = origin.type === 'opaque' && origin.reason.kind === 'sandboxed' ? origin.reason.precursor
-      : determineTheOrigin({ ...originInput, sandboxedOrigin: false });
+      : sandboxedOrigin ? determineTheOrigin({ url: f.url, sourceOrigin: creatorOrigin, engine, key, sandboxedOrigin: false }) : origin;
     const topForRelation = node.orphan ? undefined : frames[0]; // the top frame comes first; it has no relation itself
-    const relation = {
-      toTop: topForRelation ? relationOf(origin, topForRelation.origin) : null,
-      toParent: parent ? relationOf(origin, parent.origin) : null,
-    };
+    const toTop = topForRelation ? relationOf(origin, topForRelation.origin) : null;
+    const relation = { toTop, toParent: parent ? (parent === topForRelation ? toTop : relationOf(origin, parent.origin)) : null };
     // The secure-context chain: this document, then its ancestors up to the top-level document.
     const doc: ContextDocument = {
-      frameId: f.frameId, url: f.url, origin, srcdoc: isSrcdoc(f.url), sandboxedOrigin: sandbox.active.has('origin'),
+      frameId: f.frameId, url: f.url, origin, srcdoc: isSrcdoc(f.url), sandboxedOrigin,
       // A data: document's creator is, for a frame, its parent (the usual case; the browser does not say).
       precursor: origin.type === 'opaque' && origin.reason.kind === 'data-url' ? creatorOrigin : precursor,
     };
@@ -217,43 +231,58 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       if (!d || chain.includes(d)) break;
       chain.push(d);
     }
-    const secureContext = isASecureContext(chain, { engine, trustworthyOrigins: settings.trustworthyOrigins });
+    const secureContext = isASecureContext(chain, trustworthyOptions, judged);
     // Policies: from the document's own response; about:blank, srcdoc, data: and blob: documents
     // inherit their creator's policy container (for a frame, its parent's).
     const isTop = f.parentFrameId === -1 && !node.orphan;
     const headers = f.response?.headers ?? (isLocalScheme(f.url) ? null : []);
     const policies = readPolicies(headers, { secureContext: secureContext.secure, topLevel: isTop, inheritedEmbedder: parent?.policies.embedder ?? null });
     // Permissions policy: the document's declared policy and the policy it inherits from its container.
-    const allow = parseAllowAttribute(node.owner?.allow ?? null);
+    const allowValue = node.owner?.allow ?? null;
+    let allow = allowAttributes.get(allowValue);
+    if (!allow) allowAttributes.set(allowValue, (allow = parseAllowAttribute(allowValue)));
     const srcOrigin = node.owner?.srcdoc ? parent?.origin ?? null : originOfURL(node.owner?.src ? resolve(node.owner.src, parent?.node.frame.url) : f.url);
     const parentPolicy = parent ? permissionDocs.get(parent.frameId) ?? null : null;
     const inheritSteps = new Map<string, InheritStep[]>();
+    // Each feature's inherited policy is defined once per document (a child's asks its parent's again).
+    const inheritedValues = new Map<string, boolean>();
+    const container = parentPolicy ? { allow, srcOrigin } : null;
     const docPolicy: DocumentPolicy = {
       origin,
       declared: parsePermissionsPolicyHeader(f.response?.headers ?? [], policies.problems),
       inherited: (feature) => {
+        const known = inheritedValues.get(feature);
+        if (known !== undefined) return known;
         const steps: InheritStep[] = [];
-        const v = inheritedPolicyInContainer(feature, parentPolicy, parentPolicy ? { allow, srcOrigin } : null, origin, steps);
-        inheritSteps.set(feature, steps);
+        const v = inheritedPolicyInContainer(feature, parentPolicy, container, origin, steps);
+        inheritSteps.set(feature, exactCopy(steps));
+        inheritedValues.set(feature, v);
         return v;
       },
     };
     permissionDocs.set(f.frameId, docPolicy);
     const top = node.orphan ? undefined : frames[0];
-    const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, inheritSteps });
+    const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, inheritSteps, engine });
     const embedding = parent && !isTop && f.response
       ? checkEmbedding({
         headers: f.response.headers,
         responseURL: f.response.url,
-        ancestors: ancestorOrigins(parent, byFrameId),
+        ancestors: ancestorOrigins(parent, byFrameId, ancestorsOfChildren),
         parentPolicy: parent.policies.embedder,
         childPolicy: policies.embedder,
-        credentiallessIframe: node.owner?.credentialless.attribute === true && node.owner.tag === 'iframe',
+        // Browser: Firefox does not implement <iframe credentialless> (ESR 140 blocks such children like
+        // any other under COEP).
+        credentiallessIframe: engine === 'chromium' && node.owner?.credentialless.attribute === true && node.owner.tag === 'iframe',
+        sandboxedRequestOrigin: engine === 'firefox' && origin.type === 'opaque' && sandbox.active.has('origin') ? origin : null,
       })
       : null;
+    // The CORP check compares each response with the requesting document's origin, under its policy.
+    const ownRequests = requests.get(f.frameId);
+    const subresources: SubresourceVerdict[] = ownRequests === undefined ? [] : groupIdentical(ownRequests.filter((r) => ofCurrentDocument(r, f)))
+      .map((group) => withRequestIds(evaluateSubresource(group[0]!, origin, policies.embedder), group));
     const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine, trustworthyOrigin: secureContext.self.trustworthy, opaque: origin.type === 'opaque' });
     const e: FrameEvaluation = {
-      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps, precursor, relation,
+      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps: exactCopy(originSteps), precursor, relation,
       documentDomain: canSetDocumentDomain({
         origin,
         sandboxedDocumentDomainFlag: sandbox.active.has('document-domain'),
@@ -262,16 +291,16 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       }),
       secureContext, policies, isolation, embedding, load: loadOf(f), originKeyed,
       predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque', crossOriginIsolated: isolation.crossOriginIsolated },
-      subresources: [],
-      subresourceSummary: summarize([]),
+      subresources,
+      subresourceSummary: summarize(subresources),
       findings: [],
     };
-    // The CORP check compares each response with the requesting document's origin, under its policy.
-    e.subresources = groupIdentical((requests.get(f.frameId) ?? []).filter((r) => ofCurrentDocument(r, f)))
-      .map((group) => ({ ...evaluateSubresource(group[0]!, origin, policies.embedder), requestIds: group.map((r) => r.requestId) }));
-    e.subresourceSummary = summarize(e.subresources);
+    return e;
+  };
+  for (const node of flattenFrameTree(buildFrameTree(page))) {
+    const e = evaluateFrame(node);
     frames.push(e);
-    byFrameId.set(f.frameId, e);
+    byFrameId.set(e.frameId, e);
   }
   result.openerSurvives = openerSurvival(result);
   // Requests of frames the record does not hold: judged by the origin the browser says initiated them.
@@ -279,20 +308,47 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
     if (byFrameId.has(frameId)) continue;
     for (const group of groupIdentical(list)) {
       const r = group[0]!;
-      result.subresources.unattributed.push({
-        ...evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }),
-        requestIds: group.map((x) => x.requestId),
-      });
+      result.subresources.unattributed.push(withRequestIds(evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }), group));
     }
   }
-  result.subresources.summary = summarize([...frames.flatMap((e) => e.subresources), ...result.subresources.unattributed]);
+  // The page's counts: every frame's, added up (summarize counts each verdict on its own), and the rest's.
+  const summary = summarize(result.subresources.unattributed);
+  const counts = Object.keys(summary) as (keyof ReadinessSummary)[];
+  for (const e of frames) for (const k of counts) summary[k] += e.subresourceSummary[k];
+  result.subresources.summary = summary;
   for (const e of frames) {
-    const parent = e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId);
-    e.findings = RULES.flatMap((rule) => rule(e, { page: result, parent })).sort(byWorstFirst);
-    result.findings.push(...e.findings);
+    e.findings = findingsOf(e, { page: result, parent: e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId) });
+    for (const x of e.findings) result.findings.push(x);
   }
-  result.findings.sort(byWorstFirst);
+  result.findings = sortWorstFirst(result.findings);
   return result;
+}
+
+/** Every rule's findings for one frame, worst first. */
+function findingsOf(e: FrameEvaluation, context: RuleContext): Finding[] {
+  const found: Finding[] = [];
+  for (const rule of RULES) for (const x of rule(e, context)) found.push(x);
+  if (found.length > 16) return found.sort(byWorstFirst);
+  if (found.length === 0) return [];
+  // A frame has a few: an insertion sort (stable, as sort is) spares sort's work arrays.
+  for (let j = 1; j < found.length; j++) {
+    const x = found[j]!;
+    let i = j;
+    while (i > 0 && byWorstFirst(found[i - 1]!, x) > 0) {
+      found[i] = found[i - 1]!;
+      i--;
+    }
+    found[i] = x;
+  }
+  return exactCopy(found);
+}
+
+/**
+ * A kept array, copied to its length: an array grown by push reserves room for more (17 slots for one
+ * element), and a page keeps thousands of these lists (the grown one is garbage at once, which is cheap).
+ */
+function exactCopy<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
 }
 
 /** The page's subresource requests by requesting frame, in the order they started. */
@@ -307,6 +363,12 @@ function requestsByFrame(page: PageRecord): Map<number, SubresourceRecord[]> {
   return out;
 }
 
+/** The verdict of a group's first request, standing for every request of the group. */
+function withRequestIds(v: SubresourceVerdict, group: readonly SubresourceRecord[]): SubresourceVerdict {
+  if (group.length > 1) v.requestIds = group.map((r) => r.requestId);
+  return v;
+}
+
 /** A request of the frame's current document (by document id, else made after its commit). */
 function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
   if (r.documentId !== undefined && f.documentId !== undefined) return r.documentId === f.documentId;
@@ -317,7 +379,7 @@ const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
 
 const resolved = new Map<string, string>();
 function resolve(src: string, base: string | undefined): string {
-  const key = `${src}\u0000${base ?? ''}`;
+  const key = base === undefined ? `-${src}` : `${base.length}:${base}${src}`;
   const hit = resolved.get(key);
   if (hit !== undefined) return hit;
   let href: string;
@@ -331,9 +393,12 @@ function resolve(src: string, base: string | undefined): string {
   return href;
 }
 
-/** The origins of a frame's ancestors, nearest first. */
-function ancestorOrigins(parent: FrameEvaluation, byFrameId: Map<number, FrameEvaluation>): Origin[] {
+/** The origins of a frame's ancestors, nearest first (remembered per parent: siblings share the list). */
+function ancestorOrigins(parent: FrameEvaluation, byFrameId: Map<number, FrameEvaluation>, memo: Map<FrameEvaluation, Origin[]>): Origin[] {
+  const known = memo.get(parent);
+  if (known) return known;
   const out: Origin[] = [];
+  memo.set(parent, out);
   const seen = new Set<number>();
   for (let p: FrameEvaluation | undefined = parent; p && !seen.has(p.frameId); p = p.node.orphan ? undefined : byFrameId.get(p.node.frame.parentFrameId)) {
     seen.add(p.frameId);
@@ -342,15 +407,8 @@ function ancestorOrigins(parent: FrameEvaluation, byFrameId: Map<number, FrameEv
   return out;
 }
 
-const BLOCKED_ERRORS = new Set([
-  'net::ERR_BLOCKED_BY_RESPONSE', // Chromium: COEP, CORP, X-Frame-Options and frame-ancestors alike
-  'Error code 2152924176', // Firefox: NS_ERROR_DOM_COEP_FAILED
-  'Error code 2153578502', // Firefox: NS_ERROR_XFO_VIOLATION
-  'Error code 2153578503', // Firefox: NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION
-]);
-
 function loadOf(f: FrameRecord): FrameEvaluation['load'] {
-  if (f.status === 'error') return { status: f.error && BLOCKED_ERRORS.has(f.error) ? 'blocked' : 'error', error: f.error ?? null };
+  if (f.status === 'error') return { status: isBlockedByResponse(f.error) ? 'blocked' : 'error', error: f.error ?? null };
   if (f.status === 'navigating') return { status: 'loading', error: null };
   return { status: 'loaded', error: null };
 }
@@ -363,12 +421,19 @@ function isolationOf(input: {
   headers: FrameRecord['response'] extends infer R ? R extends { headers: infer H } ? H : never : never;
   docPolicy: DocumentPolicy;
   inheritSteps: Map<string, InheritStep[]>;
+  engine: Engine;
 }): IsolationVerdict {
   // The browsing context group is isolated when its top-level document's COOP is same-origin-plus-COEP.
   const topChecklist = input.isTop ? topLevelChecklist(input.policies, input.headers, input.secureContext) : input.top?.isolation.checklist.filter((s) => s.id !== 'permission' && s.id !== 'group-isolated') ?? [];
   const groupIsolated = input.isTop ? input.policies.opener?.value === 'same-origin-plus-COEP' : input.top?.isolation.groupIsolated ?? false;
   const featureSteps: FeatureStep[] = [];
-  const permission = isFeatureEnabledInDocumentForOrigin('cross-origin-isolated', input.docPolicy, input.docPolicy.origin, featureSteps);
+  const policyPermission = isFeatureEnabledInDocumentForOrigin('cross-origin-isolated', input.docPolicy, input.docPolicy.origin, featureSteps);
+  // Browser: Firefox does not enforce the cross-origin-isolated permission (it implements no
+  // Permissions-Policy header and no allow="cross-origin-isolated"): in an isolated group every
+  // document is crossOriginIsolated. Seen in Firefox ESR 140 and 153: a cross-origin CORP+COEP child
+  // without allow, and a page whose own header says cross-origin-isolated=(), report true.
+  const permissionEnforced = input.engine !== 'firefox';
+  const permission = policyPermission || !permissionEnforced;
   const inherited = input.inheritSteps.get('cross-origin-isolated') ?? [];
   const checklist: ChecklistStep[] = [...topChecklist];
   if (!input.isTop) {
@@ -381,13 +446,18 @@ function isolationOf(input: {
   checklist.push({
     id: 'permission',
     ok: permission,
-    detail: permission ? 'The cross-origin-isolated permission reaches this document.' : permissionDetail(featureSteps, inherited),
+    detail: policyPermission ? 'The cross-origin-isolated permission reaches this document.'
+      : permissionEnforced ? permissionDetail(featureSteps, inherited)
+      : `Firefox does not enforce the cross-origin-isolated permission, so this step passes here; in Chromium it fails: ${permissionDetail(featureSteps, inherited)}`,
     ...(permission ? {} : { fix: permissionFix(featureSteps, inherited) }),
   });
   const crossOriginIsolated = groupIsolated && permission;
   return {
     groupIsolated,
     permission,
+    policyPermission,
+    permissionEnforced,
+    ...(policyPermission ? {} : { permissionFix: permissionFix(featureSteps, inherited) }),
     permissionSteps: { inherited, feature: featureSteps },
     crossOriginIsolated,
     // Browser: Chromium's crossOriginIsolatedContextType reports a disabled permission first, even

@@ -28,13 +28,31 @@ export function buildFrameTree(page: PageRecord): FrameNode[] {
     byParent.set(f.parentFrameId, list);
   }
   const placed = new Set<number>();
+  // Each frame's elements by the frame they host (the first element that claims it), looked up once
+  // per child instead of searched: a page may have thousands of frames under one parent.
+  const elementsByFrame = new Map<FrameRecord, Map<number | null, EmbedElement>>();
+  const elementFor = (parent: FrameRecord | undefined, frameId: number): EmbedElement | undefined => {
+    if (!parent?.embeds || Number.isNaN(frameId)) return undefined; // (find's === never matches NaN)
+    let byFrame = elementsByFrame.get(parent);
+    if (!byFrame) {
+      byFrame = new Map();
+      for (const e of parent.embeds) if (!byFrame.has(e.frameId)) byFrame.set(e.frameId, e);
+      elementsByFrame.set(parent, byFrame);
+    }
+    return byFrame.get(frameId);
+  };
   const make = (frame: FrameRecord, depth: number, orphan: boolean): FrameNode => {
     placed.add(frame.frameId);
-    const node: FrameNode = { frame, owner: ownerElementOf(page, frame), children: [], depth, orphan };
+    // (ownerElementOf, indexed.)
+    const node: FrameNode = { frame, owner: elementFor(page.frames[String(frame.parentFrameId)], frame.frameId) ?? null, children: [], depth, orphan };
     const kids = (byParent.get(frame.frameId) ?? []).filter((k) => !placed.has(k.frameId));
-    const order = (k: FrameRecord) => frame.embeds?.find((e) => e.frameId === k.frameId)?.index ?? Number.MAX_SAFE_INTEGER;
-    kids.sort((a, b) => order(a) - order(b) || a.frameId - b.frameId);
+    if (kids.length > 1) {
+      const order = new Map<FrameRecord, number>();
+      for (const k of kids) order.set(k, elementFor(frame, k.frameId)?.index ?? Number.MAX_SAFE_INTEGER);
+      kids.sort((a, b) => order.get(a)! - order.get(b)! || a.frameId - b.frameId);
+    }
     for (const k of kids) if (!placed.has(k.frameId)) node.children.push(make(k, depth + 1, false));
+    if (node.children.length > 0) node.children = node.children.slice(); // (without push's spare room: the tree is kept)
     return node;
   };
   const roots: FrameNode[] = [];

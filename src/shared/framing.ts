@@ -188,6 +188,13 @@ export function checkEmbedding(input: {
   parentPolicy: EmbedderPolicy;
   childPolicy: EmbedderPolicy;
   credentiallessIframe: boolean;
+  /**
+   * Browser: Firefox checks a sandboxed frame's navigation response against the frame's own opaque
+   * origin, not the parent's (seen in Firefox ESR 140: a same-origin child with COEP and no CORP loads
+   * in an isolated page, and fails CORP — NS_ERROR_DOM_CORP_FAILED — in <iframe sandbox="allow-scripts">;
+   * Chromium loads it). The frame's opaque origin when that applies.
+   */
+  sandboxedRequestOrigin?: Origin | null;
 }): EmbeddingVerdict {
   const destination = originOfURL(input.responseURL);
   const frameAncestors = checkFrameAncestors(input.headers, input.responseURL, input.ancestors);
@@ -204,7 +211,7 @@ export function checkEmbedding(input: {
     } else {
       // The navigation request's CORP check (Fetch "HTTP fetch", forNavigation), with the parent's policy.
       corp = crossOriginResourcePolicyInternalCheck({
-        origin: parent, embedderPolicyValue: input.parentPolicy.value, headers: input.headers,
+        origin: input.sandboxedRequestOrigin ?? parent, embedderPolicyValue: input.parentPolicy.value, headers: input.headers,
         responseURL: input.responseURL, forNavigation: true, requestIncludesCredentials: true,
       });
       if (!corp.allowed) blockedBy.push('corp');
@@ -215,6 +222,7 @@ export function checkEmbedding(input: {
   }
   if (!frameAncestors.allowed) blockedBy.push('frame-ancestors');
   if (!xfo.allowed) blockedBy.push('x-frame-options');
-  return { blockedBy, xfo, frameAncestors, coep, corp };
+  // (blockedBy copied to its length: push leaves spare room in a list the evaluation keeps)
+  return { blockedBy: blockedBy.length === 0 ? blockedBy : blockedBy.slice(), xfo, frameAncestors, coep, corp };
 }
 

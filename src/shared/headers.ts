@@ -7,7 +7,9 @@ import type { HeaderLine } from './snapshot.ts';
 /** Every value of the header `name`, in order. */
 export function headerValues(headers: readonly HeaderLine[], name: string): string[] {
   const n = name.toLowerCase();
-  return headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+  const out: string[] = [];
+  for (const [k, v] of headers) if (k.length === n.length && k.toLowerCase() === n) out.push(v);
+  return out;
 }
 
 const SP_HTAB_EDGES = /^[ \t]+|[ \t]+$/g;
@@ -16,7 +18,9 @@ const SP_HTAB_EDGES = /^[ \t]+|[ \t]+$/g;
 /** The combined value (lines joined with ", "), or null when the header is absent. */
 export function getHeader(headers: readonly HeaderLine[], name: string): string | null {
   const values = headerValues(headers, name);
-  return values.length === 0 ? null : values.map((v) => v.replace(SP_HTAB_EDGES, '')).join(', ');
+  if (values.length === 0) return null;
+  if (values.length === 1) return values[0]!.replace(SP_HTAB_EDGES, '');
+  return values.map((v) => v.replace(SP_HTAB_EDGES, '')).join(', ');
 }
 
 /** A structured header as read: absent, parsed, or invalid (with the parser's reason). */

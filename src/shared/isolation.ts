@@ -112,8 +112,14 @@ export function topLevelChecklist(policies: FramePolicies, headers: readonly Hea
 export interface IsolationVerdict {
   /** The browsing context group's cross-origin isolation mode is "concrete". */
   groupIsolated: boolean;
-  /** The `cross-origin-isolated` feature is enabled for this document. */
+  /** The `cross-origin-isolated` permission step passes in this engine (see permissionEnforced). */
   permission: boolean;
+  /** What Permissions Policy says: the `cross-origin-isolated` feature is enabled for this document. */
+  policyPermission: boolean;
+  /** False in Firefox, which does not enforce the permission: `permission` is then true whatever the policy says. */
+  permissionEnforced: boolean;
+  /** The change that would enable the permission, when the policy does not (for engines that enforce it). */
+  permissionFix?: string;
   permissionSteps: { inherited: InheritStep[]; feature: FeatureStep[] };
   crossOriginIsolated: boolean;
   contextType: IsolationContextType;

@@ -65,7 +65,8 @@ const MAX_PARSED = 20_000;
 
 /** Parses a URL with the URL Standard's parser; null on failure. The record is shared: read it only. */
 export function parseURLRecord(input: string, base?: string): URLRecord | null {
-  const key = base === undefined ? input : `${input}\u0000${base}`;
+  // Unambiguous for any input and base: the base's length comes first.
+  const key = base === undefined ? `-${input}` : `${base.length}:${base}${input}`;
   const hit = parsed.get(key);
   if (hit !== undefined) return hit;
   const record = parseURLRecordUncached(input, base);
@@ -89,9 +90,29 @@ function parseURLRecordUncached(input: string, base?: string): URLRecord | null 
   }
 }
 
+/**
+ * Tuple origins of http(s), ws(s) and ftp URLs, by URL: the same URLs come back for every frame, response
+ * and check that names them. Origins are shared: never mutate one.
+ */
+const tupleOrigins = new Map<string, TupleOrigin>();
+
 // https://url.spec.whatwg.org/#concept-url-origin
 export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
-  const url = typeof input === 'string' ? parseURLRecord(input) : input;
+  if (typeof input === 'string') {
+    const hit = tupleOrigins.get(input);
+    if (hit) return hit;
+    const origin = originOfURLRecord(parseURLRecord(input), input, options);
+    // Only these schemes' origins depend on nothing but the URL (not on the engine, not on a key).
+    if (origin.type === 'tuple' && SPECIAL_TUPLE_SCHEMES.has(origin.scheme)) {
+      if (tupleOrigins.size >= MAX_PARSED) tupleOrigins.clear();
+      tupleOrigins.set(input, origin);
+    }
+    return origin;
+  }
+  return originOfURLRecord(input, input, options);
+}
+
+function originOfURLRecord(url: URLRecord | null, input: string | URLRecord, options: { engine?: Engine; key?: string }): Origin {
   if (url === null) return newOpaqueOrigin({ kind: 'invalid-url', url: String(input).slice(0, 200) }, options.key);
   switch (url.scheme) {
     case 'blob': {
@@ -149,7 +170,7 @@ export function browserOriginOfURL(input: string | URLRecord, options: { engine?
   if (url !== null && url.scheme === EXTENSION_SCHEMES[engine] && typeof url.host === 'string' && url.host !== '') {
     return { type: 'tuple', scheme: url.scheme, host: serializeHost(url.host), hostKind: 'opaque', port: url.port, domain: null };
   }
-  return originOfURL(url ?? String(input), options);
+  return originOfURL(input, options);
 }
 
 // https://html.spec.whatwg.org/#ascii-serialisation-of-an-origin
@@ -238,36 +259,39 @@ const matchesAboutSrcdoc = (u: URLRecord | null) =>
 
 // https://html.spec.whatwg.org/#determining-the-origin
 export function determineTheOrigin(input: DocumentOriginInput, trace?: OriginStep[]): Origin {
-  const url = parseURLRecord(input.url);
-  const withoutSandbox = (): Origin => {
-    // 3. If url is about:srcdoc, then return sourceOrigin (the parent's origin).
-    if (matchesAboutSrcdoc(url) && input.sourceOrigin) {
-      trace?.push({ step: 'srcdoc-inherits', from: input.sourceOrigin });
-      return input.sourceOrigin;
-    }
-    // 4. If url matches about:blank and sourceOrigin is non-null, then return sourceOrigin.
-    if (matchesAboutBlank(url) && input.sourceOrigin) {
-      trace?.push({ step: 'about-blank-inherits', from: input.sourceOrigin });
-      return input.sourceOrigin;
-    }
-    // A javascript: URL's result document keeps the origin of the document it replaced.
-    if (url?.scheme === 'javascript' && input.sourceOrigin) {
-      trace?.push({ step: 'javascript-inherits', from: input.sourceOrigin });
-      return input.sourceOrigin;
-    }
-    // 5. Return url's origin.
-    if (url !== null && url.scheme === 'about' && !input.sourceOrigin) {
-      trace?.push({ step: 'origin-of-url' });
-      return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
-    }
-    trace?.push({ step: 'origin-of-url' });
-    return browserOriginOfURL(url ?? input.url, { ...(input.engine ? { engine: input.engine } : {}), ...(input.key ? { key: input.key } : {}) });
-  };
   // 1. If sandboxFlags has its sandboxed origin browsing context flag set, return a new opaque origin.
   if (input.sandboxedOrigin) {
-    const precursor = withoutSandbox();
+    const precursor = originWithoutSandbox(input, trace);
     trace?.push({ step: 'sandboxed', precursor });
     return newOpaqueOrigin({ kind: 'sandboxed', precursor }, input.key);
   }
-  return withoutSandbox();
+  return originWithoutSandbox(input, trace);
+}
+
+/** Steps 2–5 of "determining the origin": the origin the document has unless it is sandboxed. */
+function originWithoutSandbox(input: DocumentOriginInput, trace: OriginStep[] | undefined): Origin {
+  const url = parseURLRecord(input.url);
+  // 3. If url is about:srcdoc, then return sourceOrigin (the parent's origin).
+  if (matchesAboutSrcdoc(url) && input.sourceOrigin) {
+    trace?.push({ step: 'srcdoc-inherits', from: input.sourceOrigin });
+    return input.sourceOrigin;
+  }
+  // 4. If url matches about:blank and sourceOrigin is non-null, then return sourceOrigin.
+  if (matchesAboutBlank(url) && input.sourceOrigin) {
+    trace?.push({ step: 'about-blank-inherits', from: input.sourceOrigin });
+    return input.sourceOrigin;
+  }
+  // A javascript: URL's result document keeps the origin of the document it replaced.
+  if (url?.scheme === 'javascript' && input.sourceOrigin) {
+    trace?.push({ step: 'javascript-inherits', from: input.sourceOrigin });
+    return input.sourceOrigin;
+  }
+  // 5. Return url's origin.
+  if (url !== null && url.scheme === 'about' && !input.sourceOrigin) {
+    trace?.push({ step: 'origin-of-url' });
+    return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
+  }
+  trace?.push({ step: 'origin-of-url' });
+  // (The URL is parsed again from its cache, which the tuple origin cache is keyed like.)
+  return browserOriginOfURL(input.url, { engine: input.engine, key: input.key || undefined });
 }

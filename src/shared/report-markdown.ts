@@ -5,7 +5,9 @@ import type { Report, ReportFrame } from './report.ts';
 /** A code span that holds any text: a backtick fence longer than any run inside, on one line. */
 export function code(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  // A loop, not Math.max(...runs): spreading 100k+ runs into arguments overflows the stack.
+  let longest = 0;
+  for (const run of flat.match(/`+/g) ?? []) if (run.length > longest) longest = run.length;
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat.trim() === '' ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;

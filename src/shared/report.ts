@@ -6,7 +6,7 @@ import { byWorstFirst, type Severity } from './findings/catalog.ts';
 import { describeSource } from './findings/describe.ts';
 import { frameLabel } from './frame-tree.ts';
 import { serializeOrigin, type OpaqueReason } from './origin.ts';
-import type { SandboxFlag } from './sandboxing.ts';
+import type { SandboxFlag, SandboxSource } from './sandboxing.ts';
 import type { PageRecord } from './snapshot.ts';
 import type { PolicyOutcome, SubresourceVerdict } from './subresources.ts';
 
@@ -207,6 +207,19 @@ function subresource(v: SubresourceVerdict): ReportSubresource {
   };
 }
 
+/**
+ * A flag's sources as the report lists them. Every sandboxed ancestor that sets the flag is a source,
+ * so in a chain of n sandboxed frames each report would list n per flag (the whole report n²: 26 MB at
+ * 200 deep): the first and the last few are listed, the ones between counted in one entry.
+ */
+const SOURCES_SHOWN_AT_EACH_END = 4;
+function reportedSources(list: readonly SandboxSource[], frameId: number): string[] {
+  if (list.length <= 2 * SOURCES_SHOWN_AT_EACH_END + 1) return list.map((s) => describeSource(s, frameId));
+  const head = list.slice(0, SOURCES_SHOWN_AT_EACH_END).map((s) => describeSource(s, frameId));
+  const tail = list.slice(-SOURCES_SHOWN_AT_EACH_END).map((s) => describeSource(s, frameId));
+  return [...head, `… and ${list.length - 2 * SOURCES_SHOWN_AT_EACH_END} more sources in the frames between`, ...tail];
+}
+
 export function frameReport(e: FrameEvaluation): ReportFrame {
   const f = e.node.frame;
   const owner = e.node.owner;
@@ -216,7 +229,7 @@ export function frameReport(e: FrameEvaluation): ReportFrame {
   const p = e.policies;
   const sources: Partial<Record<SandboxFlag, string[]>> = {};
   const flags = [...e.sandbox.active].sort();
-  for (const flag of flags) sources[flag] = (e.sandbox.sources.get(flag) ?? []).map((s) => describeSource(s, e.frameId));
+  for (const flag of flags) sources[flag] = reportedSources(e.sandbox.sources.get(flag) ?? [], e.frameId);
   const dd = e.documentDomain;
   return {
     frameId: f.frameId,

@@ -73,7 +73,7 @@ export interface ParsedSandbox {
 }
 
 const ASCII_WHITESPACE = /[\t\n\f\r ]+/;
-const asciiLowercase = (t: string) => t.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const asciiLowercase = (t: string) => (/[A-Z]/.test(t) ? t.replace(/[A-Z]/g, (c) => c.toLowerCase()) : t);
 
 // https://html.spec.whatwg.org/#parse-a-sandboxing-directive
 /**
@@ -94,7 +94,9 @@ export function parseASandboxingDirective(input: string, options: { engine?: Eng
     lower.add(k);
     if ((SANDBOX_KEYWORDS as readonly string[]).includes(k)) keywords.push(k as SandboxKeyword);
     else if (k in ENGINE_SPECIFIC_KEYWORDS) engineSpecific.push(k);
-    else unknown.push({ token: t, didYouMean: didYouMean(k) });
+    // A suggestion costs an edit distance against every keyword: made for the first ones only (a
+    // real attribute has a handful of tokens; a hostile one may have 100,000).
+    else unknown.push({ token: t, didYouMean: unknown.length < MAX_SUGGESTIONS ? didYouMean(k) : null });
   }
   const has = (k: string) => lower.has(k);
   // 2. Let output be empty. 3. Add the following flags to output:
@@ -149,6 +151,25 @@ export function parseASandboxingDirective(input: string, options: { engine?: Eng
   }
   return { flags, keywords, engineSpecific, unknown };
 }
+
+/**
+ * Parsed directives by engine and value, for the evaluation: a page repeats the same few sandbox
+ * attributes and CSP directives over and over. Results are shared: read them only.
+ */
+const parsedDirectives = new Map<string, ParsedSandbox>();
+
+function parseASandboxingDirectiveShared(input: string, engine: Engine | undefined): ParsedSandbox {
+  const key = `${engine ?? ''}\u0000${input}`;
+  const hit = parsedDirectives.get(key);
+  if (hit) return hit;
+  const parsed = parseASandboxingDirective(input, engine ? { engine } : {});
+  if (parsedDirectives.size >= 1_000) parsedDirectives.clear();
+  parsedDirectives.set(key, parsed);
+  return parsed;
+}
+
+/** Unknown tokens of one directive that get a "did you mean" suggestion; later ones get none. */
+const MAX_SUGGESTIONS = 64;
 
 /** The known keyword a mistyped token most likely meant, or null. */
 export function didYouMean(token: string): string | null {
@@ -365,51 +386,75 @@ export interface SandboxEvaluation {
   sources: SandboxSources;
 }
 
-function addSource(map: SandboxSources, flag: SandboxFlag, source: SandboxSource) {
+/** Adds a source to a flag's list, copying a list the map shares with another map (not in `own`). */
+function addSource(map: SandboxSources, own: Set<SandboxSource[]>, flag: SandboxFlag, source: SandboxSource) {
   const list = map.get(flag);
-  if (list) list.push(source);
-  else map.set(flag, [source]);
+  if (list && own.has(list)) {
+    list.push(source);
+    return;
+  }
+  const mine = list ? [...list, source] : [source];
+  own.add(mine);
+  map.set(flag, mine);
+}
+
+/** The flags of a sources map (shared by every frame that shares the map: read them only). */
+const flagsOfSources = new WeakMap<SandboxSources, Set<SandboxFlag>>();
+function flagsOf(sources: SandboxSources): Set<SandboxFlag> {
+  let flags = flagsOfSources.get(sources);
+  if (!flags) flagsOfSources.set(sources, (flags = new Set(sources.keys())));
+  return flags;
 }
 
 // https://html.spec.whatwg.org/#determining-the-creation-sandboxing-flags
+/**
+ * The result shares what it can with its inputs and with other frames' results (the parent's sources
+ * when the frame adds none, source lists no flag of this frame extends, parsed directives): every
+ * part of it is read-only.
+ */
 export function determineSandboxingFlags(input: SandboxInput): SandboxEvaluation {
-  const options = input.engine ? { engine: input.engine } : {};
+  const engine = input.engine;
+  const fromOpener = input.opener !== null && input.opener.flags.has('propagates-to-auxiliary-browsing-contexts');
+  const parsedAttribute = input.attribute ? parseASandboxingDirectiveShared(input.attribute.value, engine) : null;
+  // The CSP-derived flags of the response (computed first: they decide whether anything is added).
+  const all = cspSandboxDirectives(input.headers);
+  const enforced = all.enforced.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) }));
+  const reportOnly = all.reportOnly.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) }));
+  const cspDirectives = { enforced, reportOnly };
+  const attribute = input.attribute?.value ?? null;
+  // A frame that adds no flag of its own has exactly its embedder's (the parent's sources, shared).
+  if (!fromOpener && !parsedAttribute && enforced.length === 0) {
+    const sources: SandboxSources = input.parent ?? new Map();
+    const flags = flagsOf(sources);
+    return { attribute, parsedAttribute, creation: flags, csp: new Set(), cspDirectives, active: flags, sources };
+  }
+  // Lists taken from the parent are shared until this frame adds to one (then copied).
   const sources: SandboxSources = new Map();
+  const own = new Set<SandboxSource[]>();
   // For a top-level document (a popup): the flags of its popup sandboxing flag set, which the opener's
   // active flags filled when they had the "propagates to auxiliary browsing contexts" flag.
-  if (input.opener && input.opener.flags.has('propagates-to-auxiliary-browsing-contexts')) {
-    for (const [flag, via] of input.opener.flags) {
-      addSource(sources, flag, { kind: 'opener', tabId: input.opener.tabId, frameId: input.opener.frameId, url: input.opener.url, via });
-    }
+  if (fromOpener) {
+    const { tabId, frameId, url } = input.opener!;
+    input.opener!.flags.forEach((via, flag) => addSource(sources, own, flag, { kind: 'opener', tabId, frameId, url, via }));
   }
   // For a child navigable: the union of its container's iframe sandboxing flag set and the container
   // node document's active sandboxing flag set.
-  if (input.parent) for (const [flag, list] of input.parent) for (const s of list) addSource(sources, flag, s);
-  const parsedAttribute = input.attribute ? parseASandboxingDirective(input.attribute.value, options) : null;
+  input.parent?.forEach((list, flag) => {
+    if (sources.has(flag)) for (const s of list) addSource(sources, own, flag, s);
+    else sources.set(flag, list);
+  });
   if (input.attribute && parsedAttribute) {
-    for (const flag of parsedAttribute.flags) {
-      addSource(sources, flag, { kind: 'attribute', frameId: input.frameId, value: input.attribute.value, element: input.attribute.element });
-    }
+    const source: SandboxSource = { kind: 'attribute', frameId: input.frameId, value: input.attribute.value, element: input.attribute.element };
+    parsedAttribute.flags.forEach((flag) => addSource(sources, own, flag, source));
   }
-  const creation = new Set(sources.keys());
+  const creation = enforced.length === 0 ? flagsOf(sources) : new Set(sources.keys());
   // The document's final flags: creation flags ∪ the CSP-derived flags of its response.
-  const all = cspSandboxDirectives(input.headers);
-  const enforced = all.enforced.map((d) => ({ ...d, parsed: parseASandboxingDirective(d.value, options) }));
-  const reportOnly = all.reportOnly.map((d) => ({ ...d, parsed: parseASandboxingDirective(d.value, options) }));
   const csp = new Set<SandboxFlag>();
   for (const d of enforced) {
     for (const flag of d.parsed.flags) {
       csp.add(flag);
-      addSource(sources, flag, { kind: 'csp', frameId: input.frameId, line: d.line, value: d.value });
+      addSource(sources, own, flag, { kind: 'csp', frameId: input.frameId, line: d.line, value: d.value });
     }
   }
-  return {
-    attribute: input.attribute?.value ?? null,
-    parsedAttribute,
-    creation,
-    csp,
-    cspDirectives: { enforced, reportOnly },
-    active: new Set(sources.keys()),
-    sources,
-  };
+  return { attribute, parsedAttribute, creation, csp, cspDirectives, active: enforced.length === 0 ? creation : new Set(sources.keys()), sources };
 }

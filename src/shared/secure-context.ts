@@ -238,7 +238,7 @@ export interface SecureContextVerdict {
   engineSpecific: boolean;
 }
 
-function judge(doc: ContextDocument, options: TrustworthyOptions): ContextCheck & { engineSpecific: boolean; localhost: boolean } {
+function judge(doc: ContextDocument, options: TrustworthyOptions): JudgedDocument {
   const engine = options.engine ?? 'chromium';
   let judgedOrigin: Origin = doc.origin;
   let judgedAs: JudgedAs = 'origin';
@@ -261,38 +261,58 @@ function judge(doc: ContextDocument, options: TrustworthyOptions): ContextCheck 
       }
     } else if (reason.kind === 'file-engine') {
       // Browser: Firefox's file: origins are opaque yet trustworthy (decision 2).
-      return { frameId: doc.frameId, url: doc.url, judged: 'null', judgedAs: 'file-engine', trustworthy: true, step: 'file', engineSpecific: true, localhost: false };
+      return { check: { frameId: doc.frameId, url: doc.url, judged: 'null', judgedAs: 'file-engine', trustworthy: true, step: 'file' }, engineSpecific: true, localhost: false };
     }
   }
   const trace: TrustworthyStep[] = [];
   const trustworthy = isOriginPotentiallyTrustworthy(judgedOrigin, options, trace);
   return {
-    frameId: doc.frameId, url: doc.url, judged: serializeOrigin(judgedOrigin), judgedAs, trustworthy, step: trace[0] ?? 'not-trustworthy', engineSpecific,
+    check: { frameId: doc.frameId, url: doc.url, judged: serializeOrigin(judgedOrigin), judgedAs, trustworthy, step: trace[0] ?? 'not-trustworthy' },
+    engineSpecific,
     // Browser: Chromium's SecureLocalhost looks at the document's own origin (an opaque one is never
     // localhost), whatever its scheme: https://localhost is SecureLocalhost too.
     localhost: judgedAs === 'origin' && isLocalhostOrigin(judgedOrigin),
   };
 }
 
+function judgeOnce(doc: ContextDocument, options: TrustworthyOptions, judged: Map<ContextDocument, JudgedDocument> | undefined): JudgedDocument {
+  const hit = judged?.get(doc);
+  if (hit) return hit;
+  const j = judge(doc, options);
+  judged?.set(doc, j);
+  return j;
+}
+
+/** A document's own check, with what the verdict needs besides it. */
+export interface JudgedDocument {
+  check: ContextCheck;
+  engineSpecific: boolean;
+  localhost: boolean;
+}
+
 /**
  * Whether a document is a secure context. `chain` is the document first, then its ancestors up to its
- * top-level document; a popup's chain is the popup alone (judged on its own merits).
+ * top-level document; a popup's chain is the popup alone (judged on its own merits). `judged`
+ * remembers each document's check (under the same options) for the next chain that holds it: a
+ * page's chains share their ancestors, and the verdicts then share those checks (read them only).
  */
 // https://w3c.github.io/webappsec-secure-contexts/#is-settings-object-contextually-secure
-export function isASecureContext(chain: readonly ContextDocument[], options: TrustworthyOptions = {}): SecureContextVerdict {
-  const [doc, ...rest] = chain;
+export function isASecureContext(chain: readonly ContextDocument[], options: TrustworthyOptions = {}, judged?: Map<ContextDocument, JudgedDocument>): SecureContextVerdict {
+  const doc = chain[0];
   if (!doc) throw new Error('isASecureContext: empty chain');
   // The document's own origin (or, sandboxed, its creation URL's origin) must be potentially trustworthy.
-  const { engineSpecific: selfEngine, localhost, ...self } = judge(doc, options);
+  const { check: self, engineSpecific: selfEngine, localhost } = judgeOnce(doc, options, judged);
   let engineSpecific = selfEngine;
   // Every ancestor's too, skipping srcdoc documents, up to the top-level browsing context.
-  const ancestors: ContextCheck[] = [];
-  for (const a of rest) {
+  let ancestors: ContextCheck[] = [];
+  for (let i = 1; i < chain.length; i++) {
+    const a = chain[i]!;
     if (a.srcdoc) continue;
-    const { engineSpecific: e, localhost: _localhost, ...check } = judge(a, options);
-    engineSpecific ||= e;
-    ancestors.push(check);
+    const j = judgeOnce(a, options, judged);
+    engineSpecific ||= j.engineSpecific;
+    ancestors.push(j.check);
   }
+  if (ancestors.length > 0) ancestors = ancestors.slice(); // (kept: copied to its length, without push's spare room)
   const brokenBy = ancestors.find((a) => !a.trustworthy) ?? null;
   // Browser: Chromium reports the document's own failure first (InsecureScheme), then an ancestor's
   // (InsecureAncestor), then SecureLocalhost for a loopback or localhost origin.

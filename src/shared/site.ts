@@ -134,8 +134,21 @@ export function publicSuffix(host: string): string | null {
   return labels.slice(-length).join('.') + trailingDot;
 }
 
+/** Registrable domains by host: a page compares the same few hosts for every frame. */
+const registrableDomains = new Map<string, string | null>();
+
 // https://url.spec.whatwg.org/#host-registrable-domain
 export function registrableDomain(host: string): string | null {
+  if (typeof host !== 'string') return registrableDomainUncached(host);
+  const hit = registrableDomains.get(host);
+  if (hit !== undefined) return hit;
+  const domain = registrableDomainUncached(host);
+  if (registrableDomains.size >= 10_000) registrableDomains.clear();
+  registrableDomains.set(host, domain);
+  return domain;
+}
+
+function registrableDomainUncached(host: string): string | null {
   const domain = domainLabels(host);
   if (domain === null) return null;
   const { labels, trailingDot } = domain;

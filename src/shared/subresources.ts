@@ -103,7 +103,8 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
   if (mode.mode !== 'no-cors') return { result: 'loads', why: 'not-no-cors' };
   if (r.responses.length === 0) return { result: 'unknown', why: 'no-response' };
   const withoutCredentials: number[] = [];
-  for (const [hop, response] of r.responses.entries()) {
+  for (let hop = 0; hop < r.responses.length; hop++) {
+    const response = r.responses[hop]!;
     // Fetch runs the CORP check in "HTTP fetch" only: a data: or blob: response is never checked.
     if (!/^https?:/i.test(response.url)) continue;
     if (response.headersUnknown) return { result: 'unknown', why: 'headers-unknown' };
@@ -193,8 +194,16 @@ export function evaluateSubresource(
  * again to show it): the same method, URL, type, fetch metadata, responses and outcome give one verdict.
  */
 export function groupIdentical(records: readonly SubresourceRecord[]): SubresourceRecord[][] {
-  const groups = new Map<string, SubresourceRecord[]>();
+  // Identical requests have the same URL: a request whose URL no other has is a group of its own (keyed
+  // by itself), and only the others are compared in full.
+  const perURL = new Map<string, number>();
+  for (const r of records) perURL.set(r.url, (perURL.get(r.url) ?? 0) + 1);
+  const groups = new Map<string | SubresourceRecord, SubresourceRecord[]>();
   for (const r of records) {
+    if (perURL.get(r.url) === 1) {
+      groups.set(r, [r]);
+      continue;
+    }
     const key = JSON.stringify([
       r.frameId, r.documentId ?? null, r.method, r.url, r.type, r.fetchMode ?? null, r.fetchDest ?? null, r.fetchSite ?? null,
       r.initiator ?? null, r.sentCookies ?? null, r.state, r.error ?? null,

@@ -8,7 +8,7 @@ import { evaluatePage, type PageEvaluation } from '../../src/shared/evaluate.ts'
 import type { BlockedBy } from '../../src/shared/framing.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import { launchChromium, recordedFrameOf, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
+import { launchChromium, recordedFrameFor, recordedFrameOf, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
 import { readInFrame } from './oracle.ts';
 
 let server: FixtureServer;
@@ -143,6 +143,16 @@ for (const [title, scheme, path] of SCENARIOS) {
       const topFindings = evaluation.byFrameId.get(0)!.findings.map((f) => f.id);
       if (path === '/iso/invalid.html') expect(topFindings).toEqual(expect.arrayContaining(['policy-header-invalid', 'isolation-incomplete']));
       if (scheme === 'http') expect(topFindings).toContain('policy-ignored-insecure-context');
+      // Where Firefox differs (cli-firefox.e2e.ts asserts its value, true): Chromium enforces the
+      // cross-origin-isolated permission.
+      if (path === '/iso/both.html' && scheme === 'https') {
+        const noAllow = recordedFrameFor('cross-corp-coep', record)?.frame;
+        expect(noAllow?.observed?.crossOriginIsolated, 'Chromium: the CORP+COEP child without allow').toBe(false);
+        expect(evaluation.byFrameId.get(noAllow!.frameId)!.findings.map((f) => f.id)).toContain('isolation-permission-missing');
+      }
+      if (path === '/iso/policy-denies.html') {
+        expect(record.frames['0']?.observed?.crossOriginIsolated, 'Chromium: the page whose header denies the permission').toBe(false);
+      }
       if (path === '/iso/report-only.html') {
         const child = evaluation.frames.find((f) => f.node.owner?.id === 'ro-cross-nothing');
         expect(child?.findings.map((f) => f.id)).toContain('coep-report-only-would-block');

@@ -6,12 +6,12 @@
 // with whether they kept their opener.
 import { expect, test, type CDPSession, type Frame, type Page } from '@playwright/test';
 import { openPanel, REMOTE_DEBUGGING_ARG } from '../../src/cli/devtools.ts';
-import { evaluatePage, type FrameEvaluation } from '../../src/shared/evaluate.ts';
-import { SANDBOX_FLAGS } from '../../src/shared/sandboxing.ts';
+import { evaluatePage } from '../../src/shared/evaluate.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { routes } from '../fixtures/site.ts';
 import { LABELLED_FRAMES, treeRoutes } from '../fixtures/tree-site.ts';
+import { byFrameId, expectedRow, readShownRows, type ShownRow } from './panel-rows.ts';
 import { launchChromium, recordedFrameFor, settledPage, storedPage, tabIdOf, warmUp, type Launched } from './harness.ts';
 
 let server: FixtureServer;
@@ -42,31 +42,6 @@ async function inspect(path: string, scheme: 'http' | 'https' = 'https') {
   return { url, worker, tabId, record, opened, panel: opened.panel };
 }
 
-// ── what each row reads ─────────────────────────────────────────────────────────────────────────
-interface ShownRow { frameId: number; badges: string[]; worst: string | null }
-function shownRows(panel: Frame): Promise<ShownRow[]> {
-  return panel.locator('[data-testid=frame-row]').evaluateAll((rows) => rows.map((r) => ({
-    frameId: Number(r.getAttribute('data-frame-id')),
-    badges: [...r.querySelectorAll('[data-testid=frame-badge]')].map((b) => b.textContent ?? ''),
-    worst: r.querySelector('[data-testid=frame-worst]')?.getAttribute('data-severity') ?? null,
-  })));
-}
-
-/** What a row must read for a frame, stated from the core's evaluation (the product's contract). */
-function expectedRow(e: FrameEvaluation): ShownRow {
-  const badges: string[] = [];
-  if (e.load.status === 'blocked') badges.push('blocked');
-  if (e.load.status === 'error') badges.push('error');
-  if (e.load.status === 'loading') badges.push('loading');
-  badges.push(e.secureContext.secure ? 'secure' : 'not secure');
-  if (e.isolation.crossOriginIsolated) badges.push('cross-origin isolated');
-  if (e.sandbox.active.size > 0) badges.push(`sandboxed · ${SANDBOX_FLAGS.filter((f) => !e.sandbox.active.has(f)).length} lifted`);
-  if (e.origin.type === 'opaque') badges.push('opaque origin');
-  if (e.relation.toTop) badges.push(e.relation.toTop.relation);
-  if (e.node.orphan) badges.push('orphan');
-  return { frameId: e.frameId, badges, worst: e.findings[0]?.severity ?? null };
-}
-
 for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'], ['/secure/insecure-top.html', 'http']] as const) {
   test(`${path}: every row's badges are the core's verdicts on the recorded page, and agree with the frame itself`, async () => {
     const { worker, tabId, opened, panel } = await inspect(path, scheme);
@@ -77,8 +52,8 @@ for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'
       await expect.poll(async () => {
         record = await storedPage(worker, tabId);
         if (!record) return 'no record';
-        expected = evaluatePage(record, { engine: 'chromium' }).frames.map(expectedRow).sort((a, b) => a.frameId - b.frameId);
-        const shown = (await shownRows(panel)).sort((a, b) => a.frameId - b.frameId);
+        expected = evaluatePage(record, { engine: 'chromium' }).frames.map(expectedRow).sort(byFrameId);
+        const shown = (await panel.evaluate(readShownRows)).sort(byFrameId);
         return JSON.stringify(shown) === JSON.stringify(expected) ? 'equal' : JSON.stringify({ shown, expected });
       }, { message: 'the panel shows the core\'s badges for every frame' }).toBe('equal');
       const rec = record as unknown as PageRecord;

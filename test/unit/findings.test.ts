@@ -445,7 +445,7 @@ const hasEvidence = (f: Finding, label: string, value: string) =>
 /** The finding kinds about isolation, embedding and popups. */
 const ISOLATION_KINDS: FindingId[] = [
   'policy-header-invalid', 'policy-ignored-insecure-context', 'coop-in-frame', 'isolation-incomplete', 'isolation-permission-missing',
-  'coep-blocked-frame', 'corp-blocked-frame', 'xfo-blocked-frame', 'frame-ancestors-blocked-frame', 'coep-report-only-would-block',
+  'isolation-permission-chromium-only', 'coep-blocked-frame', 'corp-blocked-frame', 'xfo-blocked-frame', 'frame-ancestors-blocked-frame', 'coep-report-only-would-block',
   'popup-opener-cut', 'analysis-differs-from-browser',
 ];
 const BLOCKED_KINDS: FindingId[] = ['coep-blocked-frame', 'corp-blocked-frame', 'xfo-blocked-frame', 'frame-ancestors-blocked-frame'];
@@ -612,6 +612,49 @@ describe('isolation-permission-missing', () => {
     expect(f.explanation).toContain('cross-origin-isolated');
     expect(f.fix).toContain('allow="cross-origin-isolated"');
     expect(evidenceValues(f)).toContain('https://b.test');
+  });
+
+  // Seen in Firefox ESR 140 (and 153): the cross-origin CORP+COEP child without allow reports
+  // crossOriginIsolated true; so does a page whose own Permissions-Policy is cross-origin-isolated=().
+  test('Firefox: the same child is isolated (no permission enforced), and the Chromium difference is an info finding with the fix', () => {
+    const page = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']]);
+    const e = evaluatePage(page, { engine: 'firefox' }).byFrameId.get(1)!;
+    expect(e.isolation).toMatchObject({ groupIsolated: true, policyPermission: false, permissionEnforced: false, permission: true, crossOriginIsolated: true, contextType: 'isolated' });
+    expect(e.isolation.firstFailure).toBeNull();
+    expect(ids(e.findings)).not.toContain('isolation-permission-missing');
+    const f = the(e.findings, 'isolation-permission-chromium-only', 1);
+    expect(f.severity).toBe('info');
+    expect(f.explanation).toContain('Firefox');
+    expect(f.fix).toContain('allow="cross-origin-isolated"');
+    // With allow, both engines isolate it and nothing is said.
+    const allowed = framed('https://b.test/', [[COEP, 'require-corp'], [CORP, 'cross-origin']], { embed: { allow: 'cross-origin-isolated' } });
+    expect(ids(evaluatePage(allowed, { engine: 'firefox' }).byFrameId.get(1)!.findings)).not.toContain('isolation-permission-chromium-only');
+  });
+
+  test('Firefox has no <iframe credentialless>: the COEP-less child in one is blocked there, loads in Chromium', () => {
+    const page = framed('https://b.test/', [], { embed: { credentialless: { attribute: true, property: true } } });
+    expect(evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!.embedding?.blockedBy).toEqual([]);
+    const ff = evaluatePage(page, { engine: 'firefox' }).byFrameId.get(1)!;
+    expect(ff.embedding?.blockedBy).toEqual(['corp', 'coep']);
+    expect(ids(ff.findings)).toContain('corp-blocked-frame');
+  });
+
+  test('Firefox checks a sandboxed frame\'s CORP against its own opaque origin: a same-origin COEP child without CORP is blocked there', () => {
+    const page = framed('https://a.test/child', [[COEP, 'require-corp']], { embed: { sandbox: 'allow-scripts' } });
+    expect(evaluatePage(page, { engine: 'chromium' }).byFrameId.get(1)!.embedding?.blockedBy).toEqual([]);
+    expect(evaluatePage(page, { engine: 'firefox' }).byFrameId.get(1)!.embedding?.blockedBy).toEqual(['corp']);
+    // allow-same-origin keeps the origin: it loads in both.
+    const same = framed('https://a.test/child', [[COEP, 'require-corp']], { embed: { sandbox: 'allow-scripts allow-same-origin' } });
+    expect(evaluatePage(same, { engine: 'firefox' }).byFrameId.get(1)!.embedding?.blockedBy).toEqual([]);
+  });
+
+  test('Firefox: a top whose own header denies the permission is still isolated', () => {
+    const page = pageOf([fr(0, -1, 'https://a.test/', withHeaders('https://a.test/', [...ISOLATING, ['Permissions-Policy', 'cross-origin-isolated=()']]))]);
+    const ff = evaluatePage(page, { engine: 'firefox' }).byFrameId.get(0)!;
+    const cr = evaluatePage(page, { engine: 'chromium' }).byFrameId.get(0)!;
+    expect(ff.isolation.crossOriginIsolated).toBe(true);
+    expect(cr.isolation.crossOriginIsolated).toBe(false);
+    expect(cr.isolation.firstFailure?.id).toBe('permission');
   });
 
   test('the same child with allow="cross-origin-isolated" → isolated, none', () => {

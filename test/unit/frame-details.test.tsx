@@ -547,7 +547,7 @@ describe('copying a fix', () => {
     const withSnippet = Object.entries(FINDINGS).filter(([, k]) => fixSnippets(k.fix).length > 0).map(([id]) => id).sort();
     expect(withSnippet).toEqual([
       'coep-blocked-frame', 'coep-blocked-subresource', 'coep-readiness', 'corp-blocked-frame', 'corp-blocked-subresource', 'isolation-incomplete',
-      'isolation-permission-missing', 'policy-header-invalid', 'popup-opener-cut', 'sandbox-on-frame-element',
+      'isolation-permission-chromium-only', 'isolation-permission-missing', 'policy-header-invalid', 'popup-opener-cut', 'sandbox-on-frame-element',
     ]);
   });
 

@@ -187,6 +187,36 @@ describe('pages', () => {
     for (const id of ids.slice(-(LIMITS.otherPages + 1), -1)) expect(pageOf(tab, id).lifecycle).toBe('inactive');
   });
 
+  test("a restored page's subframes that its documents still host survive Chromium's list, which names only the top frame", () => {
+    // Found in Chromium 156 (test/e2e/faults.e2e.ts): after a back/forward-cache restore,
+    // getAllFrames lists the top frame alone while CDP's frame tree shows the live subframes.
+    const tab = zoo();
+    const host = (frameId: number, documentId: string, childIds: number[]) =>
+      onEmbeds(tab, sender(frameId, documentId), embeds(childIds.map((id, i) => embed(i, { frameId: id }))), 140, newDelta());
+    host(0, 'A', [1, 3]);
+    host(1, 'S1', [2]);
+    host(2, 'S2', [4]);
+    onCommitted(tab, topCommit('B', 'https://b.test/', 200), newDelta());
+    onCommitted(tab, topCommit('A', 'https://a.test/', 300, { transitionType: 'link' }), newDelta());
+    const d = step((d) => applyFrameList(tab, [zooList()[0]!], 400, 410, d));
+    expect(frameKeys(activePage(tab)!)).toEqual([0, 1, 2, 3, 4]);
+    expect(d.removed.size).toBe(0);
+    // An element removed later (its parent re-reports its elements): its frame goes at the next list.
+    host(0, 'A', [3]);
+    applyFrameList(tab, [zooList()[0]!], 500, 510, newDelta());
+    expect(frameKeys(activePage(tab)!)).toEqual([0, 3]);
+  });
+
+  test('a page that was not restored from the cache gets no such leniency: frames gone from the list go', () => {
+    const tab = zoo();
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { frameId: 1 }), embed(1, { frameId: 3 })]), 140, newDelta());
+    applyFrameList(tab, [zooList()[0]!], 400, 410, newDelta());
+    expect(frameKeys(activePage(tab)!)).toEqual([0]);
+    // Nor does a restored page once another page became active.
+    onCommitted(tab, topCommit('B', 'https://b.test/', 500), newDelta());
+    expect(tab.restoredPageId).toBeUndefined();
+  });
+
   test('a top-level commit of a kept document (back/forward cache restore) re-activates that page with its frames', () => {
     const tab = zoo();
     onCommitted(tab, topCommit('B', 'https://b.test/', 200), newDelta());
@@ -469,6 +499,38 @@ describe('applyFrameList', () => {
     expect(frameOf(tab, 4)).toMatchObject({ parentFrameId: 2, documentId: 'S4' });
   });
 
+  test("a prerender activation's commit (frameId 0, the prerendered document) keeps what was recorded of its frames, re-keyed", () => {
+    // Found in Chromium 156 (test/e2e/faults.e2e.ts): the activation's onCommitted put a new, empty top
+    // frame 0 beside the prerendered top (which the next frame list then dropped, with its observation
+    // and elements), and left the child under the old top's frameId.
+    const tab = zoo();
+    onCommitted(tab, {
+      tabId: TAB, frameId: 9, parentFrameId: -1, url: 'https://a.test/next', timeStamp: 200,
+      documentId: 'P', documentLifecycle: 'prerender', frameType: 'outermost_frame',
+    }, newDelta());
+    navigateSub(tab, { frameId: 10, parentFrameId: 9, documentId: 'P10', parentDocumentId: 'P', url: 'https://c.test/in-prerender', at: 210, lifecycle: 'prerender' });
+    onObserve(tab, sender(9, 'P', 'prerender'), observation('https://a.test/next', 'https://a.test'), 215, newDelta());
+    onEmbeds(tab, sender(9, 'P', 'prerender'), embeds([embed(0, { frameId: 10 })]), 216, newDelta());
+    const d = step((d) => onCommitted(tab, {
+      tabId: TAB, frameId: 0, parentFrameId: -1, url: 'https://a.test/next', timeStamp: 300,
+      documentId: 'P', documentLifecycle: 'active', frameType: 'outermost_frame', transitionType: 'link',
+    }, d));
+    expect(d.pageSwitched).toBe(true);
+    expect(tab.activePageId).toBe('P');
+    const p = pageOf(tab, 'P');
+    expect(frameKeys(p)).toEqual([0, 10]);
+    expect(p.frames['0']).toMatchObject({ parentFrameId: -1, documentId: 'P', documentLifecycle: 'active', observed: { url: 'https://a.test/next' } });
+    expect(p.frames['0']!.embeds?.map((e) => e.frameId)).toEqual([10]);
+    expect(p.frames['10']).toMatchObject({ parentFrameId: 0, documentLifecycle: 'active' });
+    // The browser's list after the activation changes nothing more.
+    applyFrameList(tab, [
+      { frameId: 0, parentFrameId: -1, url: 'https://a.test/next', documentId: 'P', documentLifecycle: 'active', frameType: 'outermost_frame' },
+      { frameId: 10, parentFrameId: 0, url: 'https://c.test/in-prerender', documentId: 'P10', parentDocumentId: 'P', documentLifecycle: 'active', frameType: 'sub_frame' },
+    ], 310, 320, newDelta());
+    expect(frameKeys(pageOf(tab, 'P'))).toEqual([0, 10]);
+    expect(pageOf(tab, 'P').frames['0']!.observed).toBeDefined();
+  });
+
   test('a prerender activation (top documentId of a stored prerender page) makes that page active and renumbers its top frame to the list\'s frameId', () => {
     const tab = zoo();
     onCommitted(tab, {
@@ -640,6 +702,37 @@ describe('embeds', () => {
     onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { probe: NONCE_1 })]), 153, newDelta());
     expect(topEmbeds(tab)[0]).toMatchObject({ frameId: 1, mappedBy: 'nonce' });
   });
+
+  // Found in Chromium (test/e2e/faults.e2e.ts): a page posted thousands of probe-shaped messages with
+  // made-up nonces into its children; their claims pushed the real ones out of the capped table, and
+  // the parent's next report of its elements unmapped every frame.
+  const fakeNonce = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  test("a flood of made-up nonces from one frame evicts that frame's claims, not other frames'", () => {
+    const tab = observedZoo();
+    onProbe(tab, sender(1, 'S1'), NONCE_1, 151, newDelta());
+    onProbe(tab, sender(3, 'S3'), NONCE_2, 152, newDelta());
+    for (let i = 0; i < LIMITS.probeClaims + 10; i++) onProbe(tab, sender(3, 'S3'), fakeNonce(i), 160, newDelta());
+    expect(Object.values(tab.claims).filter((id) => id === 3)).toHaveLength(LIMITS.probeClaimsPerFrame);
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { probe: NONCE_1 }), embed(1, { probe: NONCE_2 })]), 170, newDelta());
+    expect(topEmbeds(tab).map((e) => e.frameId)).toEqual([1, null]);
+  });
+
+  test('a mapping learned from a nonce survives the claim leaving the table, in the same document', () => {
+    const tab = observedZoo();
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { probe: NONCE_1 }), embed(1, { probe: NONCE_2 })]), 150, newDelta());
+    onProbe(tab, sender(1, 'S1'), NONCE_1, 151, newDelta());
+    onProbe(tab, sender(3, 'S3'), NONCE_2, 152, newDelta());
+    // Many frames (here: ids the record does not know) fill the table: the real claims are evicted.
+    for (let i = 0; i < LIMITS.probeClaims; i++) onProbe(tab, sender(100 + (i % 500), 'X'), fakeNonce(i), 160, newDelta());
+    expect(tab.claims[NONCE_1]).toBeUndefined();
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { probe: NONCE_1, title: 'changed' }), embed(1, { probe: NONCE_2 })]), 170, newDelta());
+    expect(topEmbeds(tab).map((e) => [e.frameId, e.mappedBy])).toEqual([[1, 'nonce'], [3, 'nonce']]);
+    // A nonce claimed again by another frame since is ambiguous: no mapping, old or new.
+    onProbe(tab, sender(1, 'S1'), NONCE_2, 180, newDelta());
+    onProbe(tab, sender(3, 'S3'), NONCE_2, 181, newDelta());
+    onEmbeds(tab, sender(0, 'A'), embeds([embed(0, { probe: NONCE_1 }), embed(1, { probe: NONCE_2 })]), 190, newDelta());
+    expect(topEmbeds(tab).map((e) => e.frameId)).toEqual([1, null]);
+  });
 });
 
 describe('mapping a child without a content script by URL', () => {
@@ -703,6 +796,19 @@ describe('caps', () => {
     onCommitted(tab, topCommit('A', 'https://a.test/', 100), newDelta());
     return frameOf(tab, 0)!.response!;
   };
+
+  test('500 frames whose responses all arrive before any of them commits keep every response', () => {
+    // Found in Chromium (test/e2e/faults.e2e.ts, 500 iframes added by one script): with a cap of 200
+    // held responses, the oldest were pushed out before their frames committed.
+    const tab = newTabRecord(TAB);
+    onCommitted(tab, topCommit('A', 'https://a.test/', 100), newDelta());
+    const url = (i: number) => `https://a.test/leaf?f=${i}`;
+    for (let i = 1; i <= 500; i++) onHeadersReceived(tab, response('sub_frame', i, url(i), [['X-Frame', String(i)]], 100 + i), newDelta());
+    for (let i = 1; i <= 500; i++) navigateSub(tab, { frameId: i, parentFrameId: 0, documentId: `D${i}`, parentDocumentId: 'A', url: url(i), at: 700 + i });
+    const missing = Object.values(activePage(tab)!.frames).filter((f) => f.frameId !== 0 && f.response?.headers[0]?.[1] !== String(f.frameId));
+    expect(missing).toHaveLength(0);
+    expect(LIMITS.pendingResponses).toBeGreaterThanOrEqual(LIMITS.framesPerPage);
+  });
 
   test('header lines beyond LIMITS.headerLinesPerResponse are left out, in order, and counted in droppedHeaderLines', () => {
     const n = LIMITS.headerLinesPerResponse + 5;
@@ -856,6 +962,56 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: FF_COEP, response: { headers: [['A', '1']] } });
   });
 
+  // Firefox ESR 140, /iso/both.html's COEP-less cross-origin child: commit, request, abort (process
+  // switch), headers, restart (onBeforeNavigate, onCommitted, no new request), then the COEP error.
+  test('Firefox 140: a restarted navigation that then fails for COEP keeps the response it was restarted with', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, 'Error code 2152398850')), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 5), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 7 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 7 })), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 8 }, FF_COEP)), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: FF_COEP, response: { headers: [['A', '1']] } });
+  });
+
+  // Firefox ESR 140, the cross-origin CORP+COEP children of /iso/both.html (a process switch): commit,
+  // request, headers, onErrorOccurred(NS_BINDING_ABORTED), onBeforeNavigate and onCommitted again at
+  // the same URL with no new request, then completion. No documentId anywhere.
+  test('Firefox 140: a navigation aborted after its response and restarted at the same URL (process switch) keeps that response', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 4), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, FF_ABORT)), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 7 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 8 })), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', response: { headers: [['CORP', 'cross-origin']] } });
+    expect(tab.pending).toEqual({});
+    // The headers may also reach the background only between the abort and the restart.
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/e', at: 20 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, url: 'https://b.test/e', documentId: 'X', at: 21 })), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, url: 'https://b.test/e', documentId: 'X', at: 23 }, FF_ABORT)), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/e', [['E', '1']], 22), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/e', at: 24 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, url: 'https://b.test/e', documentId: 'X', at: 25 })), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', response: { headers: [['E', '1']] } });
+    // A different navigation after such an abort does not take it.
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/g', at: 9 }), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/g', [['G', '1']], 10), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, url: 'https://b.test/g', documentId: 'X', at: 11 }, FF_ABORT)), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/h', at: 12 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, url: 'https://b.test/h', documentId: 'X', at: 13 })), d));
+    expect(frameOf(tab, 11)?.response).toBeUndefined();
+  });
+
   test('a frame first known from the frame list gets its held response: from the list, or at its late commit', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
@@ -879,6 +1035,43 @@ describe('Firefox event order', () => {
     step((d) => onCommitted(tab2, subCommit({ frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S', url: 'https://a.test/g', at: 7 }), d));
     expect(frameOf(tab2, 11)).toMatchObject({ status: 'committed', documentId: 'S', committedAt: 7, response: { headers: [['B', '2']] } });
     expect(tab2.pending).toEqual({});
+  });
+
+  // Firefox ESR 140, /iso/both.html's X-Frame-Options: DENY child: commit, request, headers (attached
+  // late), a commit of about:neterror?e=xfoBlocked…, then onErrorOccurred for the URL.
+  test('Firefox 140: a frame whose about:neterror page committed before the error keeps the response that blocked it', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/xfo', at: 2 };
+    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
+    const XFO = 'Error code 2153381984';
+    const netError = 'about:neterror?e=xfoBlocked&u=https%3A//b.test/xfo';
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/xfo', [['X-Frame-Options', 'DENY']], 4), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: netError, at: 5 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, url: netError, documentId: 'X', at: 5 })), d));
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, XFO)), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: XFO, url: 'https://b.test/xfo', response: { headers: [['X-Frame-Options', 'DENY']] } });
+  });
+
+  test('an error that no header caused does not take an earlier response of the same URL (Chromium: a refused reload)', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S1', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['Old', '1']], 3), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, at: 4 }), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/other', at: 5 }), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'S2', url: 'https://b.test/other', at: 6 }), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 10 }), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'S3', at: 12 }, 'net::ERR_CONNECTION_REFUSED'), d));
+    expect(frameOf(tab, 11)?.response).toBeUndefined();
+    // The same failure caused by a header (a response arrived): that response explains it.
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 20 }), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['New', '2']], 21), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'S4', at: 22 }, 'net::ERR_BLOCKED_BY_RESPONSE'), d));
+    expect(frameOf(tab, 11)?.response?.headers).toEqual([['New', '2']]);
   });
 
   test("a failed reload does not keep the old document's response (it arrived before the new navigation started)", () => {

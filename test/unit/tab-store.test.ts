@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   onBeforeNavigate,
   onCommitted,
+  onSubresourceError,
   type CommittedEvent,
   type Delta,
   type TabRecord,
@@ -157,6 +158,54 @@ describe('TabStore', () => {
     const restarted = new TabStore(area);
     await restarted.ready;
     expect(restarted.tabIds()).toEqual([2]);
+  });
+
+  test("a closed tab's late events (an aborted request after tabs.onRemoved) bring no record back", async () => {
+    const area = new FakeArea();
+    const store = new TabStore(area);
+    await store.ready;
+    recordPage(store, 1, 'A', 1);
+    await afterFlushDelay();
+    store.delete(1);
+    // Found in Chromium (test/e2e/faults.e2e.ts): a request of the closed tab fails with
+    // net::ERR_ABORTED after the tab is gone; its event created a new record holding that request.
+    const d = store.update(1, (tab, d) => onSubresourceError(tab, {
+      tabId: 1, frameId: 0, requestId: '11', url: 'https://a.test/img.svg', type: 'image', timeStamp: 300,
+      documentId: 'A2', documentLifecycle: 'active', frameType: 'outermost_frame', error: 'net::ERR_ABORTED',
+    }, d));
+    expect(d.dirty).toBe(false);
+    expect(store.peek(1)).toBeUndefined();
+    await afterFlushDelay();
+    expect([...area.data.keys()]).toEqual([]);
+  });
+
+  test('a tab closed before anything was recorded for it stays without a record too', async () => {
+    const area = new FakeArea();
+    const store = new TabStore(area);
+    await store.ready;
+    store.delete(7);
+    recordPage(store, 7, 'A', 0);
+    expect(store.peek(7)).toBeUndefined();
+    await afterFlushDelay();
+    expect(area.sets).toEqual([]);
+  });
+
+  test('an event that records nothing for an unknown tab leaves no empty record in memory', async () => {
+    const store = new TabStore(new FakeArea());
+    await store.ready;
+    store.update(3, () => {});
+    expect(store.peek(3)).toBeUndefined();
+    expect(store.tabIds()).toEqual([]);
+  });
+
+  test('the tab that replaces another (tabs.onReplaced) is recorded; the replaced one stays closed', async () => {
+    const store = new TabStore(new FakeArea());
+    await store.ready;
+    recordPage(store, 1, 'A', 0);
+    store.replace(2, 1);
+    expect(store.peek(2)?.activePageId).toBe('A');
+    store.update(1, dirtyStep);
+    expect(store.peek(1)).toBeUndefined();
   });
 
   test('a failing set() keeps the tab dirty, and the next flush writes it', async () => {

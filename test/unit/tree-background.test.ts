@@ -232,7 +232,8 @@ class FakeArea implements SessionArea {
 
 class FakePort {
   readonly name = PANEL_PORT_NAME;
-  readonly sender = { id: 'ext' } as Runtime.MessageSender;
+  constructor(readonly sender = { id: 'ext' } as Runtime.MessageSender) {}
+  disconnected = false;
   readonly received: BackgroundMessage[] = [];
   private readonly onMsg: ((m: unknown) => void)[] = [];
   private readonly onGone: (() => void)[] = [];
@@ -242,7 +243,7 @@ class FakePort {
     expect(isBackgroundMessage(m)).toBe(true); // everything sent passes the panel's guard
     this.received.push(structuredClone(m));
   }
-  disconnect() {}
+  disconnect() { this.disconnected = true; }
   say(m: unknown) { for (const f of this.onMsg) f(m); }
   close() { for (const f of this.onGone) f(); }
 }
@@ -280,6 +281,25 @@ describe('PanelPorts: popups and outlines', () => {
   };
   const popupsIn = (m: BackgroundMessage | undefined) =>
     m && (m.type === 'snapshot' || m.type === 'update') ? m.popups?.map((p) => [p.tabId, p.page.url, Object.keys(p.page.frames)]) : undefined;
+
+  test('who may connect: the DevTools panel (no tab) and the extension\'s own page in a tab; not a content script', async () => {
+    const base = 'moz-extension://0f9c/';
+    const gated = new PanelPorts(store, () => {}, null, base);
+    const hello = { type: 'hello', v: PROTOCOL_VERSION, tabId: OPENER };
+    const attempt = async (sender: Runtime.MessageSender) => {
+      const port = new FakePort(sender);
+      gated.accept(port as unknown as Runtime.Port);
+      port.say(hello);
+      await vi.advanceTimersByTimeAsync(0);
+      return { disconnected: port.disconnected, answered: port.received.length > 0 };
+    };
+    const tab = { id: 3 } as Runtime.MessageSender['tab'];
+    expect(await attempt({ id: 'ext', url: `${base}panel.html` })).toEqual({ disconnected: false, answered: true });
+    expect(await attempt({ id: 'ext', url: `${base}panel.html?tabId=1`, tab })).toEqual({ disconnected: false, answered: true });
+    expect(await attempt({ id: 'ext', url: 'https://a.test/page', tab, frameId: 0 })).toEqual({ disconnected: true, answered: false });
+    expect(await attempt({ id: 'ext', url: 'https://a.test/moz-extension://0f9c/', tab })).toEqual({ disconnected: true, answered: false });
+    expect(await attempt({ id: 'ext', tab })).toEqual({ disconnected: true, answered: false });
+  });
 
   test('the hello snapshot lists the tab\'s popups, each reduced to its top frame, oldest first', async () => {
     openPopup(12, 'https://b.test/second', 30);

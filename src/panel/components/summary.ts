@@ -25,7 +25,7 @@ export const AREA_FINDINGS: Record<SummaryArea, readonly FindingId[]> = {
     'escapable-sandbox', 'conflicting-top-navigation', 'unknown-sandbox-token', 'engine-specific-sandbox-token', 'sandbox-changed-after-load',
     'popups-inherit-sandbox', 'csp-sandbox-report-only', 'multiple-csp-sandbox', 'sandbox-on-frame-element',
   ],
-  isolation: ['policy-header-invalid', 'policy-ignored-insecure-context', 'coop-in-frame', 'isolation-incomplete', 'isolation-permission-missing'],
+  isolation: ['policy-header-invalid', 'policy-ignored-insecure-context', 'coop-in-frame', 'isolation-incomplete', 'isolation-permission-missing', 'isolation-permission-chromium-only'],
   opener: ['popup-opener-cut'],
   subresources: ['coep-readiness', 'coep-blocked-subresource', 'coep-report-only-would-block-subresource', 'corp-blocked-subresource'],
   origin: [],

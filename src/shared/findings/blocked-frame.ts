@@ -1,5 +1,6 @@
 // coep-blocked-frame, corp-blocked-frame, xfo-blocked-frame, frame-ancestors-blocked-frame,
 // coep-report-only-would-block: a frame whose document may not load here, and the header that says so.
+import { describeLoadError } from '../load-errors.ts';
 import { checkEmbedding } from '../framing.ts';
 import { serializeOrigin } from '../origin.ts';
 import { finding, type Finding, type FindingId } from './catalog.ts';
@@ -12,14 +13,14 @@ const ID: Record<string, FindingId> = {
   'frame-ancestors': 'frame-ancestors-blocked-frame',
 };
 
-export const blockedFrame: Rule = (frame, { parent }) => {
+export const blockedFrame: Rule = (frame, { parent, page }) => {
   const e = frame.embedding;
   const response = frame.node.frame.response;
   if (!e || !parent || !response) return [];
   const out: Finding[] = [];
   const cause = e.blockedBy[0];
   if (cause) {
-    const observed = frame.load.status === 'blocked' ? `The browser blocked it (${frame.load.error}).` : `The browser reported: ${frame.load.status}.`;
+    const observed = frame.load.status === 'blocked' ? `The browser blocked it (${frame.load.error === null ? 'no error given' : describeLoadError(frame.load.error)}).` : `The browser reported: ${frame.load.status}.`;
     const evidence = [{ label: 'framed document', value: response.url }, { label: 'embedder', value: parent.serializedOrigin }];
     let explanation = '';
     let fix: string | undefined;
@@ -58,7 +59,8 @@ export const blockedFrame: Rule = (frame, { parent }) => {
       ancestors: [parent.origin],
       parentPolicy: { ...parent.policies.embedder, value: parent.policies.embedder.reportOnlyValue },
       childPolicy: frame.policies.embedder,
-      credentiallessIframe: frame.node.owner?.credentialless.attribute === true,
+      credentiallessIframe: page.engine === 'chromium' && frame.node.owner?.credentialless.attribute === true,
+      sandboxedRequestOrigin: page.engine === 'firefox' && frame.origin.type === 'opaque' && frame.sandbox.active.has('origin') ? frame.origin : null,
     });
     const would = wouldBe.blockedBy.filter((b) => b === 'coep' || b === 'corp');
     if (would.length > 0) {

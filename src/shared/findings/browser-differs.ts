@@ -14,7 +14,7 @@ export const browserDiffers: Rule = (frame) => {
   return [finding('analysis-differs-from-browser', {
     frameId: frame.frameId,
     explanation: `What this frame reports differs from the analysis on ${diffs.map((d) => d.label).join(', ')}.`,
-    evidence: diffs,
+    evidence: diffs.slice(), // (copied to its length: push leaves spare room in a list the report keeps)
     step: 'The analysis predicts from the recorded headers, attributes and tree; the frame\'s own content script reports what the browser decided.',
   })];
 };

@@ -128,6 +128,13 @@ export const FINDINGS = {
     spec: ['https://html.spec.whatwg.org/#concept-settings-object-cross-origin-isolated-capability', 'https://w3c.github.io/webappsec-permissions-policy/#algo-define-inherited-policy-in-container'],
     fix: 'Add allow="cross-origin-isolated" to the <iframe> (at every level).',
   },
+  'isolation-permission-chromium-only': {
+    title: 'Isolated in Firefox only: Chromium would not isolate this frame',
+    description: 'Firefox does not enforce the cross-origin-isolated permission, so every document of an isolated page is crossOriginIsolated there; Chromium requires the permission, whose default allowlist is self, so this frame would not be isolated in Chromium.',
+    severity: 'info',
+    spec: ['https://html.spec.whatwg.org/#concept-settings-object-cross-origin-isolated-capability', 'https://w3c.github.io/webappsec-permissions-policy/#algo-define-inherited-policy-in-container'],
+    fix: 'Add allow="cross-origin-isolated" to the <iframe> (at every level) so that Chromium isolates it too.',
+  },
   'coep-blocked-frame': {
     title: 'Frame blocked: its document has no Cross-Origin-Embedder-Policy',
     description: 'Under an embedder policy, every framed document must opt in with its own COEP (require-corp or credentialless); the browser shows an error page instead.',
@@ -240,3 +247,21 @@ export function finding(id: FindingId, fields: Omit<Finding, 'id' | 'severity' |
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** Worst first, then by id, so every view lists findings in the same order. */
 export const byWorstFirst = (a: Finding, b: Finding) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id);
+
+/**
+ * `list` in byWorstFirst's order, as a stable sort with it would give, in linear time: the findings are
+ * bucketed by severity and id, the ids ranked by byWorstFirst's own comparison (a page has thousands of
+ * findings and a few dozen ids).
+ */
+export function sortWorstFirst(list: readonly Finding[]): Finding[] {
+  const ids = [...new Set(list.map((f) => f.id))].sort((a, b) => a.localeCompare(b));
+  const rank = new Map<string, number>();
+  ids.forEach((id, i) => rank.set(id, i > 0 && ids[i - 1]!.localeCompare(id) === 0 ? rank.get(ids[i - 1]!)! : i));
+  const buckets: Finding[][] = Array.from({ length: 3 * Math.max(ids.length, 1) }, () => []);
+  for (const f of list) {
+    const bucket = buckets[SEVERITY_ORDER[f.severity] * ids.length + rank.get(f.id)!];
+    if (!bucket) return [...list].sort(byWorstFirst); // a severity outside the three (not a Finding)
+    bucket.push(f);
+  }
+  return buckets.flat();
+}

@@ -1,4 +1,5 @@
-// isolation-incomplete, isolation-permission-missing: why crossOriginIsolated is false where the page wants it.
+// isolation-incomplete, isolation-permission-missing: why crossOriginIsolated is false where the page wants it;
+// isolation-permission-chromium-only: isolated here (Firefox) but not in Chromium.
 import { COEP, COEP_RO } from '../coep.ts';
 import { COOP, COOP_RO } from '../coop.ts';
 import { headerValues } from '../headers.ts';
@@ -12,7 +13,8 @@ export const isolation: Rule = (frame, { page }) => {
   const i = frame.isolation;
   const top = page.frames[0];
   const topHeaders = top?.node.frame.response?.headers ?? [];
-  const asked = ISOLATION_HEADERS.filter((h) => headerValues(topHeaders, h).length > 0);
+  // (Only the top frame's finding needs them: not read again for every frame.)
+  const asked = frame === top && !i.groupIsolated ? ISOLATION_HEADERS.filter((h) => headerValues(topHeaders, h).length > 0) : [];
   if (frame === top && !i.groupIsolated && asked.length > 0 && i.firstFailure) {
     out.push(finding('isolation-incomplete', {
       frameId: frame.frameId,
@@ -38,6 +40,19 @@ export const isolation: Rule = (frame, { page }) => {
       ],
       step: 'Permissions Policy "define an inherited policy for feature in container": cross-origin-isolated has the default allowlist self.',
       ...(step?.fix ? { fix: step.fix } : {}),
+    }));
+  }
+  if (i.groupIsolated && !i.policyPermission && !i.permissionEnforced && loaded) {
+    const step = i.checklist.find((s) => s.id === 'permission');
+    out.push(finding('isolation-permission-chromium-only', {
+      frameId: frame.frameId,
+      explanation: `This frame is cross-origin isolated in Firefox, which does not enforce the cross-origin-isolated permission. ${step?.detail ?? ''} In Chromium, SharedArrayBuffer and precise timers would be unavailable here.`,
+      evidence: [
+        { label: 'frame origin', value: frame.serializedOrigin },
+        { label: '<iframe allow>', value: frame.node.owner?.allow ?? '(none)' },
+      ],
+      step: 'Permissions Policy "define an inherited policy for feature in container": cross-origin-isolated has the default allowlist self (enforced by Chromium, not by Firefox).',
+      ...(i.permissionFix ? { fix: i.permissionFix } : {}),
     }));
   }
   return out;

@@ -1,0 +1,252 @@
+/// <reference types="chrome" />
+// Browsing overhead: the heavy fixture page's load time (navigation start → load event, from the page's
+// own Navigation Timing) in Chromium with the extension and without it. Two persistent contexts run side
+// by side; each pair of loads alternates which goes first (A B, B A, ...), and the ratio is taken per pair.
+// Each load in the extension's browser is checked against what the extension stored (frames, requests).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { activePageOf, findTabId, launchChromiumWithExtension, pollUntil, readStoredRecord, warmUp, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
+import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from '../../src/cli/browsers.ts';
+import type { PageRecord } from '../../src/shared/snapshot.ts';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
+import { median } from './core.ts';
+import { attachToWorker } from './recorder.ts';
+import { HEAVY_FRAMES, HEAVY_PER_FRAME, heavyRoutes, heavySubresources } from './heavy-site.ts';
+
+export interface LoadSample {
+  /** navigationStart → loadEventStart, ms. */
+  loadMs: number;
+  /** navigationStart → every frame's fetches settled, ms (fetches do not delay the load event). */
+  fetchesMs: number;
+}
+
+export interface RecordCheck {
+  frames: number;
+  loadedFrames: number;
+  subresources: number;
+  pendingSubresources: number;
+  droppedSubresources: number;
+  /** Every frame loaded, every request ended or counted: false when the wait timed out. */
+  complete: boolean;
+  /** ms from the load event until the stored record had every frame loaded and every request counted. */
+  settledAfterLoadMs: number;
+}
+
+export interface OverheadResult {
+  url: string;
+  frames: number;
+  subresources: number;
+  runs: number;
+  withExtension: LoadSample[];
+  without: LoadSample[];
+  /** with / without, per alternating pair. */
+  ratios: number[];
+  checks: RecordCheck[];
+  medianWith: number;
+  medianWithout: number;
+  medianRatio: number;
+  medianFetchesWith: number;
+  medianFetchesWithout: number;
+  target: number;
+  /** One more load, with storage.session.set wrapped in the worker to count the recorder's writes. */
+  flushes: { writes: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; quota: number; heapMB: number; pagesKept: number };
+}
+
+
+/** Chromium as launchChromiumWithExtension starts it, minus the extension. */
+async function launchPlain(args: string[]): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const home = mkdtempSync(join(tmpdir(), 'frame-security-bench-'));
+  const context = await chromium.launchPersistentContext(join(home, 'profile'), {
+    executablePath: findChromium(),
+    headless: true,
+    ignoreHTTPSErrors: true,
+    viewport: null,
+    args: [...CHROMIUM_BASE_ARGS, ...args],
+    env: browserEnv(home),
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Loads the page from a blank document (so no unload is timed) and reads its Navigation Timing. */
+async function timedLoad(page: Page, server: FixtureServer, scheme: 'http' | 'https', path: string): Promise<LoadSample> {
+  await page.goto(server.url(scheme, 'a.test', '/blank.html'));
+  await page.goto(server.url(scheme, 'a.test', path), { waitUntil: 'load', timeout: 300_000 });
+  await page.waitForFunction(() => (window as { __fetchesDoneAt?: number }).__fetchesDoneAt !== undefined, null, { timeout: 120_000 });
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return { loadMs: nav.loadEventStart, fetchesMs: (window as { __fetchesDoneAt?: number }).__fetchesDoneAt! };
+  });
+}
+
+/** What the stored record holds of the heavy page. */
+export interface HeavyRecordState {
+  frames: number;
+  loaded: number;
+  requests: number;
+  pending: number;
+  dropped: number;
+  complete: boolean;
+}
+
+function stateOf(p: PageRecord, frames: number, subresources: number): HeavyRecordState {
+  const fs = Object.values(p.frames);
+  const rs = Object.values(p.subresources ?? {});
+  const state = {
+    frames: fs.length,
+    loaded: fs.filter((f) => f.status === 'loaded').length,
+    requests: rs.length,
+    pending: rs.filter((r) => r.state === 'pending').length,
+    dropped: p.dropped.subresources ?? 0,
+    complete: false,
+  };
+  state.complete = state.frames === frames && state.loaded === frames && state.requests + state.dropped >= subresources && state.pending === 0;
+  return state;
+}
+
+/**
+ * Waits until the stored record of the tab has every frame loaded and every request recorded or counted;
+ * after `timeoutMs`, returns what it had (complete: false).
+ */
+export async function waitForHeavyRecord(worker: Worker, url: string, frames: number, subresources: number, timeoutMs = 60_000): Promise<{ page: PageRecord | null; state: HeavyRecordState | null; tabId: number }> {
+  const tabId = await pollUntil('the tab id', async () => (await findTabId(worker, url)) ?? undefined);
+  const deadline = Date.now() + timeoutMs;
+  let last: { page: PageRecord | null; state: HeavyRecordState | null } = { page: null, state: null };
+  while (Date.now() < deadline) {
+    const p = activePageOf(await readStoredRecord(worker, tabId));
+    if (p && p.url === url) {
+      last = { page: p, state: stateOf(p, frames, subresources) };
+      if (last.state!.complete) break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { ...last, tabId };
+}
+
+export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http', log_: (s: string) => void = () => {}, extensionDir?: string, size = { frames: HEAVY_FRAMES, per: HEAVY_PER_FRAME }): Promise<OverheadResult> {
+  const HEAVY_PATH = `/heavy.html?frames=${size.frames}&per=${size.per}`;
+  const server = await startFixtureServer(heavyRoutes);
+  let ext: ChromiumWithExtension | null = null;
+  let plain: Awaited<ReturnType<typeof launchPlain>> | null = null;
+  try {
+    ext = await launchChromiumWithExtension({ args: server.chromiumArgs, ...(extensionDir ? { extensionDir } : {}) });
+    plain = await launchPlain(server.chromiumArgs);
+    const extPage = await warmUp(ext, server.url(scheme, 'a.test', '/warmup.html'));
+    const plainPage = plain.context.pages()[0] ?? (await plain.context.newPage());
+    const worker = await ext.worker();
+    const url = server.url(scheme, 'a.test', HEAVY_PATH);
+    const frames = size.frames + 1;
+    const subresources = heavySubresources(size.frames, size.per);
+
+    const withExtension: LoadSample[] = [];
+    const without: LoadSample[] = [];
+    const checks: RecordCheck[] = [];
+    const loadWith = async () => {
+      const s = await timedLoad(extPage, server, scheme, HEAVY_PATH);
+      const loadedAt = Date.now();
+      // The comparison is real only if the extension recorded the page; waiting here also keeps its
+      // tail work (storage writes) out of the next load of the other browser.
+      const { state } = await waitForHeavyRecord(worker, url, frames, subresources);
+      checks.push({
+        frames: state?.frames ?? 0,
+        loadedFrames: state?.loaded ?? 0,
+        subresources: state?.requests ?? 0,
+        pendingSubresources: state?.pending ?? 0,
+        droppedSubresources: state?.dropped ?? 0,
+        complete: state?.complete ?? false,
+        settledAfterLoadMs: Date.now() - loadedAt,
+      });
+      log_(`  stored record: ${JSON.stringify(state)} ${Date.now() - loadedAt} ms after load`);
+      return s;
+    };
+    const loadWithout = () => timedLoad(plainPage, server, scheme, HEAVY_PATH);
+
+    // Warm-up of both (caches of the browser, the JIT, the recorder), not timed.
+    await loadWith();
+    await loadWithout();
+    checks.length = 0;
+
+    const ratios: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let a: LoadSample;
+      let b: LoadSample;
+      if (i % 2 === 0) {
+        a = await loadWith();
+        b = await loadWithout();
+      } else {
+        b = await loadWithout();
+        a = await loadWith();
+      }
+      withExtension.push(a);
+      without.push(b);
+      ratios.push(a.loadMs / b.loadMs);
+      log_(`  overhead run ${i + 1}/${runs}: with ${a.loadMs.toFixed(0)} ms, without ${b.loadMs.toFixed(0)} ms`);
+    }
+    // Instrumented, untimed: what the tab store writes to storage.session during one heavy load.
+    await worker.evaluate(() => {
+      const area = chrome.storage.session as unknown as { set(items: Record<string, unknown>, ...rest: unknown[]): unknown };
+      const original = area.set.bind(area);
+      const log: { at: number; bytes: number }[] = [];
+      (globalThis as { __flushLog?: typeof log }).__flushLog = log;
+      area.set = (items, ...rest) => {
+        let bytes = 0;
+        for (const v of Object.values(items)) bytes += JSON.stringify(v).length;
+        log.push({ at: Date.now(), bytes });
+        return original(items, ...rest);
+      };
+    });
+    const started = Date.now();
+    await timedLoad(extPage, server, scheme, HEAVY_PATH);
+    const { tabId } = await waitForHeavyRecord(worker, url, frames, subresources);
+    const settled = Date.now();
+    const log = await worker.evaluate(() => (globalThis as { __flushLog?: { at: number; bytes: number }[] }).__flushLog ?? []);
+    const during = log.filter((x) => x.at >= started && x.at <= settled);
+    const usage = await worker.evaluate(async (id) => ({
+      bytesInUse: await chrome.storage.session.getBytesInUse(`tab:${id}`),
+      quota: chrome.storage.session.QUOTA_BYTES,
+      pagesKept: Object.keys(((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as { pages: object }).pages).length,
+    }), tabId);
+    const bs = await ext.context.browser()!.newBrowserCDPSession();
+    const { send, detach } = await attachToWorker(bs, ext.extensionId);
+    await send('HeapProfiler.collectGarbage');
+    const heap = (await send('Runtime.getHeapUsage')).usedSize as number;
+    await detach();
+    const flushes = {
+      writes: during.length,
+      totalMB: during.reduce((a, x) => a + x.bytes, 0) / 1e6,
+      largestKB: Math.max(0, ...during.map((x) => x.bytes)) / 1e3,
+      overLoadMs: settled - started,
+      ...usage,
+      heapMB: heap / 1e6,
+    };
+    log_(`  instrumented load: ${flushes.writes} storage writes, ${flushes.totalMB.toFixed(1)} MB in ${flushes.overLoadMs} ms`);
+    return {
+      flushes,
+      url: server.url(scheme, 'a.test', HEAVY_PATH).replace(/:\d+/, ''),
+      frames,
+      subresources,
+      runs,
+      withExtension,
+      without,
+      ratios,
+      checks,
+      medianWith: median(withExtension.map((s) => s.loadMs)),
+      medianWithout: median(without.map((s) => s.loadMs)),
+      medianRatio: median(ratios),
+      medianFetchesWith: median(withExtension.map((s) => s.fetchesMs)),
+      medianFetchesWithout: median(without.map((s) => s.fetchesMs)),
+      target: 1.05,
+    };
+  } finally {
+    await ext?.close();
+    await plain?.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,164 @@
+/// <reference types="chrome" />
+// The panel in Firefox ESR: the built panel page (panel.html?tabId=N, the page DevTools shows, opened
+// in a tab because Firefox's toolbox cannot be driven headless over WebDriver BiDi) with the real
+// background, on the fixture pages the Chromium panel tests use. The same content assertions as
+// panel-tree.e2e.ts: every row's badges are the core's verdicts (for Firefox) on the recorded page and
+// agree with what each frame reported of itself; selecting a frame shows its findings and verdicts,
+// including where Firefox decides differently from Chromium.
+import { expect, test } from '@playwright/test';
+import { TimeoutError, type Page } from 'puppeteer-core';
+import { findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
+import { launchFirefoxWithExtension, type FirefoxWithExtension } from '../../src/cli/firefox.ts';
+import { evaluatePage } from '../../src/shared/evaluate.ts';
+import type { PageRecord } from '../../src/shared/snapshot.ts';
+import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
+import { byFrameId, expectedRow, readShownRows, type ShownRow } from './panel-rows.ts';
+
+let firefoxPath: string | null = null;
+let missingFirefox = '';
+try {
+  firefoxPath = findFirefox();
+} catch (err) {
+  if (!(err instanceof MissingBrowserError)) throw err;
+  missingFirefox = err.message;
+}
+const inCi = Boolean(process.env.CI);
+if (firefoxPath === null && !inCi) {
+  console.warn(
+    `\n${'!'.repeat(100)}\n!! SKIPPING the Firefox panel tests: ${missingFirefox}\n` +
+      `!! Install it with: sudo apt-get install -y firefox-esr\n${'!'.repeat(100)}\n`,
+  );
+}
+test.skip(firefoxPath === null && !inCi, `Firefox is not installed (sudo apt-get install -y firefox-esr): ${missingFirefox}`);
+
+let server: FixtureServer;
+let ff: FirefoxWithExtension;
+
+test.describe.configure({ mode: 'serial' });
+test.beforeAll(async () => {
+  if (firefoxPath === null) throw new Error(`${missingFirefox}\nCI is set: a missing Firefox fails the run instead of skipping it.`);
+  server = await startFixtureServer();
+  ff = await launchFirefoxWithExtension({
+    browserPath: firefoxPath,
+    acceptInsecureCerts: true,
+    extraPrefs: { 'network.dns.localDomains': HOSTS.join(',') },
+  });
+});
+test.afterAll(async () => {
+  await ff?.close();
+  await server?.close();
+});
+
+/** Opens the panel page for a tab. Puppeteer never sees an extension page's load event (TESTING.md). */
+async function openPanelPage(tabId: number): Promise<Page> {
+  const panel = await ff.browser.newPage();
+  const url = `moz-extension://${ff.uuid}/panel.html?tabId=${tabId}`;
+  try {
+    await panel.goto(url, { timeout: 500 });
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+  }
+  await expect.poll(() => panel.evaluate(() => location.href).catch(() => null), { message: 'the panel page opens' }).toBe(url);
+  return panel;
+}
+
+async function inspect(path: string, scheme: 'http' | 'https') {
+  const url = server.url(scheme, 'a.test', path);
+  // A tab of its own for each page (as the CLI does): after a COOP page switches the tab's browsing
+  // context group, Puppeteer does not see the next load in that tab.
+  const site = await ff.browser.newPage();
+  await site.goto(url);
+  let tabId: number | null = null;
+  await expect.poll(async () => (tabId = await ff.findTabId(url)), { message: `the tab of ${url} is known` }).not.toBeNull();
+  await ff.waitForCompleteRecord(tabId!);
+  const panel = await openPanelPage(tabId!);
+  return { url, tabId: tabId!, panel, site };
+}
+
+/** Waits until the panel shows the core's badges for every frame of the stored record; returns both. */
+async function converge(panel: Page, tabId: number): Promise<{ record: PageRecord; expected: ShownRow[] }> {
+  let record: PageRecord | null = null;
+  let expected: ShownRow[] = [];
+  await expect.poll(async () => {
+    const tab = await ff.readStoredRecord(tabId);
+    record = tab?.activePageId ? tab.pages[tab.activePageId] ?? null : null;
+    if (!record) return 'no record';
+    expected = evaluatePage(record, { engine: 'firefox' }).frames.map(expectedRow).sort(byFrameId);
+    const shown = (await panel.evaluate(readShownRows)).sort(byFrameId);
+    if (shown.length === 0) return `no rows; the panel says: ${(await panel.evaluate(() => document.body.innerText)).slice(0, 300)}`;
+    return JSON.stringify(shown) === JSON.stringify(expected) ? 'equal' : JSON.stringify({ shown, expected });
+  }, { message: 'the panel shows the core\'s badges for every frame' }).toBe('equal');
+  return { record: record!, expected };
+}
+
+for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'], ['/secure/insecure-top.html', 'http']] as const) {
+  test(`Firefox: ${path}: every row's badges are the core's verdicts for Firefox, and agree with the frame itself`, async () => {
+    const { tabId, panel, site } = await inspect(path, scheme);
+    try {
+      const { record, expected } = await converge(panel, tabId);
+      let checked = 0;
+      for (const row of expected) {
+        const o = record.frames[String(row.frameId)]?.observed;
+        if (!o) continue;
+        checked++;
+        expect(row.badges.includes('secure'), `frame ${row.frameId}: secure badge vs isSecureContext`).toBe(o.isSecureContext);
+        expect(row.badges.includes('opaque origin'), `frame ${row.frameId}: opaque badge vs self.origin`).toBe(o.origin === 'null');
+        expect(row.badges.includes('cross-origin isolated'), `frame ${row.frameId}: isolated badge vs crossOriginIsolated`).toBe(o.crossOriginIsolated);
+      }
+      const all = expected.flatMap((r) => r.badges);
+      if (path === '/zoo.html') {
+        // Not vacuous; and the data: frame of an https page is secure in Firefox (not in Chromium).
+        expect(all).toEqual(expect.arrayContaining(['secure', 'sandboxed · 2 lifted', 'sandboxed · 0 lifted', 'opaque origin', 'blocked', 'same-origin', 'same-site', 'cross-site']));
+        expect(all).not.toContain('not secure');
+      }
+      if (path === '/iso/both.html') {
+        expect(all.filter((b) => b === 'blocked').length).toBeGreaterThanOrEqual(4);
+        // Firefox isolates the cross-origin child without allow="cross-origin-isolated" too.
+        expect(all.filter((b) => b === 'cross-origin isolated').length).toBeGreaterThanOrEqual(4);
+      }
+      if (path === '/secure/insecure-top.html') expect(all).not.toContain('secure');
+      expect(checked).toBeGreaterThanOrEqual(path === '/secure/insecure-top.html' ? 8 : 6);
+      console.log(`Firefox ${ff.version} ${path}: ${expected.length} rows, ${checked} compared with the frame's own report`);
+    } finally {
+      await panel.close();
+      await site.close();
+    }
+  });
+}
+
+test('Firefox: selecting frames shows their findings and verdicts: the COEP-blocked frame, and the child only Firefox isolates', async () => {
+  const { tabId, panel, site } = await inspect('/iso/both.html', 'https');
+  try {
+    const { record } = await converge(panel, tabId);
+    const frameOf = (elementId: string) => {
+      for (const parent of Object.values(record.frames)) {
+        const el = parent.embeds?.find((e) => e.id === elementId);
+        if (el?.frameId != null) return el.frameId;
+      }
+      throw new Error(`no recorded frame for #${elementId}`);
+    };
+    const select = async (frameId: number) => {
+      await panel.click(`[data-testid=frame-row][data-frame-id="${frameId}"]`);
+      await expect.poll(() => panel.evaluate(() => document.querySelector('[data-testid=frame-details]')?.getAttribute('data-frame-id') ?? null)).toBe(String(frameId));
+    };
+    const text = (selector: string) => panel.evaluate((s) => [...document.querySelectorAll(s)].map((e) => e.textContent ?? ''), selector);
+
+    // The same-origin frame Firefox blocked for its missing COEP: the finding names Firefox's error.
+    await select(frameOf('same-origin-no-coep'));
+    const blocked = await text('[data-testid=finding-coep-blocked-frame] [data-testid=finding-explanation]');
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0]).toContain('NS_ERROR_DOM_COEP_FAILED');
+    expect(await text('[data-testid=finding-coep-blocked-frame] [data-testid=finding-fix]')).toEqual([expect.stringContaining('Cross-Origin-Embedder-Policy')]);
+
+    // The CORP+COEP child without allow: isolated in Firefox, with the info finding that Chromium would not.
+    await select(frameOf('cross-corp-coep'));
+    expect(await text('[data-testid=isolation-verdict]')).toEqual([expect.stringMatching(/^true/)]);
+    const only = await text('[data-testid=finding-isolation-permission-chromium-only] [data-testid=finding-explanation]');
+    expect(only).toEqual([expect.stringContaining('Firefox')]);
+    expect(await text('[data-testid=finding-isolation-permission-chromium-only] [data-testid=finding-fix]')).toEqual([expect.stringContaining('allow="cross-origin-isolated"')]);
+    expect(await text('[data-testid=finding-isolation-permission-missing]')).toEqual([]);
+  } finally {
+    await panel.close();
+    await site.close();
+  }
+});
