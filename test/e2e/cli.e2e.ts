@@ -155,6 +155,9 @@ async function closedPort(): Promise<number> {
 }
 
 test('each failure has a one-line message and exit code 2', async () => {
+  // Seven CLI runs one after the other, each starting Node (and one a browser): beside the suite's
+  // heaviest test on the other core this took over 90 s.
+  test.setTimeout(240_000);
   const closed = await closedPort();
   const cases: [string, string[], RegExp][] = [
     ['a bad URL', ['audit', 'not a url'], /^frame-security: Not a URL: "not a url"/],

@@ -500,15 +500,18 @@ test('500 iframes added by one script: each recorded once, on its own element, w
     f.contentDocument?.readyState === 'complete' && f.contentWindow!.location.href.includes('/faults/leaf.html')), null, { timeout: 170_000, polling: 500 });
   console.log(`500 frames loaded in ${Date.now() - t0} ms`);
   let record: PageRecord | null = null;
+  // The worker may have been stopped and started again during minutes of load (its record survives
+  // in storage.session): each read asks the current worker.
   await expect.poll(async () => {
-    const [rec, frames] = await Promise.all([storedRecord(w, tabId), allFrames(w, tabId)]);
+    const current = await worker();
+    const [rec, frames] = await Promise.all([storedRecord(current, tabId), allFrames(current, tabId)]);
     record = activePageOf(rec);
     return frames.length === 501 && isRecordComplete(record, frames);
   }, { timeout: 60_000 }).toBe(true);
   console.log(`500 frames committed, recorded, observed and mapped in ${Date.now() - t0} ms`);
   const rec = record! as PageRecord;
   expect(rec.dropped.frames).toBe(0);
-  const byUrl = new Map((await allFrames(w, tabId)).map((f) => [f.url, f]));
+  const byUrl = new Map((await allFrames(await worker(), tabId)).map((f) => [f.url, f]));
   // What each frame's own document says, read in the page (the frames are same-origin).
   const inPage = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('iframe')].map((f) => [f.id, f.contentWindow!.location.href])));
   const top = rec.frames['0']!;
