@@ -39,6 +39,9 @@ async function inspect(path: string, scheme: 'http' | 'https' = 'https') {
   const tabId = await tabIdOf(worker, url);
   const record = await settledPage(worker, tabId);
   const opened = await openPanel(browser, page);
+  // This test's DevTools window in front: a window behind others may get no animation frames (Chromium
+  // delivers mouse moves with them: seen, a 90 s wait for a hover) and no keyboard focus.
+  await opened.devtools.bringToFront();
   return { url, worker, tabId, record, opened, panel: opened.panel };
 }
 
@@ -134,9 +137,6 @@ const rectOfTitled = (frame: Frame, selector: string) => frame.locator(selector)
 
 test('hovering a row outlines exactly that frame element in the page; leaving the row removes it', async () => {
   const { record, opened, panel } = await inspect('/tree/labels.html');
-  // The DevTools window in front: a window behind others may get no animation frames, and Chromium
-  // delivers mouse moves with them (seen: a 90 s wait for the first hover to become "stable").
-  await opened.devtools.bringToFront();
   const session = await browser.context.newCDPSession(page);
   try {
     const row = (frameId: number) => panel.locator(`[data-testid=frame-row][data-frame-id="${frameId}"]`);
