@@ -18,7 +18,7 @@ import {
 import { byWorstFirst, sortWorstFirst, type Finding } from './findings/catalog.ts';
 import type { EmbedderPolicy } from './coep.ts';
 import { requiresBrowsingContextGroupSwitch, type OpenerPolicyValue, type SwitchStep } from './coop.ts';
-import { checkEmbedding, type EmbeddingVerdict } from './framing.ts';
+import { checkEmbedding, engineEmbeddingInputs, type EmbeddingVerdict } from './framing.ts';
 import {
   predictOriginKeyed,
   readPolicies,
@@ -270,10 +270,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
         ancestors: ancestorOrigins(parent, byFrameId, ancestorsOfChildren),
         parentPolicy: parent.policies.embedder,
         childPolicy: policies.embedder,
-        // Browser: Firefox does not implement <iframe credentialless> (ESR 140 blocks such children like
-        // any other under COEP).
-        credentiallessIframe: engine === 'chromium' && node.owner?.credentialless.attribute === true && node.owner.tag === 'iframe',
-        sandboxedRequestOrigin: engine === 'firefox' && origin.type === 'opaque' && sandbox.active.has('origin') ? origin : null,
+        ...engineEmbeddingInputs({ engine, owner: node.owner, origin, sandboxedOrigin: sandbox.active.has('origin') }),
       })
       : null;
     // The CORP check compares each response with the requesting document's origin, under its policy.
@@ -435,6 +432,7 @@ function isolationOf(input: {
   const permissionEnforced = input.engine !== 'firefox';
   const permission = policyPermission || !permissionEnforced;
   const inherited = input.inheritSteps.get('cross-origin-isolated') ?? [];
+  const fix = policyPermission ? undefined : permissionFix(featureSteps, inherited);
   const checklist: ChecklistStep[] = [...topChecklist];
   if (!input.isTop) {
     checklist.push({
@@ -449,7 +447,7 @@ function isolationOf(input: {
     detail: policyPermission ? 'The cross-origin-isolated permission reaches this document.'
       : permissionEnforced ? permissionDetail(featureSteps, inherited)
       : `Firefox does not enforce the cross-origin-isolated permission, so this step passes here; in Chromium it fails: ${permissionDetail(featureSteps, inherited)}`,
-    ...(permission ? {} : { fix: permissionFix(featureSteps, inherited) }),
+    ...(permission ? {} : { fix }),
   });
   const crossOriginIsolated = groupIsolated && permission;
   return {
@@ -457,7 +455,7 @@ function isolationOf(input: {
     permission,
     policyPermission,
     permissionEnforced,
-    ...(policyPermission ? {} : { permissionFix: permissionFix(featureSteps, inherited) }),
+    ...(fix === undefined ? {} : { permissionFix: fix }),
     permissionSteps: { inherited, feature: featureSteps },
     crossOriginIsolated,
     // Browser: Chromium's crossOriginIsolatedContextType reports a disabled permission first, even

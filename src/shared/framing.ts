@@ -2,9 +2,9 @@
 // embedder policy — COEP and Cross-Origin-Resource-Policy. Each check says which header decided.
 import { isCompatibleWithCrossOriginIsolation, type EmbedderPolicy } from './coep.ts';
 import { getHeader, headerValues } from './headers.ts';
-import { isSameOrigin, originOfURL, type Origin } from './origin.ts';
+import { isSameOrigin, originOfURL, type Engine, type Origin } from './origin.ts';
 import { isSchemelesslySameSite } from './site.ts';
-import type { HeaderLine } from './snapshot.ts';
+import type { EmbedElement, HeaderLine } from './snapshot.ts';
 
 // ── X-Frame-Options ──────────────────────────────────────────────────────────────────────────────
 export type XfoVerdict =
@@ -177,6 +177,23 @@ export interface EmbeddingVerdict {
   /** Null when the parent has no embedder policy that applies. */
   coep: { parent: EmbedderPolicy['value']; child: EmbedderPolicy['value']; credentiallessIframe: boolean; allowed: boolean } | null;
   corp: CorpVerdict | null;
+}
+
+/**
+ * The engine-dependent parts of a frame's embedding check, from its element and its document's origin.
+ * Browser: Firefox does not implement <iframe credentialless> (ESR 140 blocks such children like any
+ * other under COEP), and checks a sandboxed frame's CORP against the frame's own opaque origin.
+ */
+export function engineEmbeddingInputs(input: {
+  engine: Engine;
+  owner: Pick<EmbedElement, 'tag' | 'credentialless'> | null | undefined;
+  origin: Origin;
+  sandboxedOrigin: boolean;
+}): { credentiallessIframe: boolean; sandboxedRequestOrigin: Origin | null } {
+  return {
+    credentiallessIframe: input.engine === 'chromium' && input.owner?.credentialless.attribute === true && input.owner.tag === 'iframe',
+    sandboxedRequestOrigin: input.engine === 'firefox' && input.origin.type === 'opaque' && input.sandboxedOrigin ? input.origin : null,
+  };
 }
 
 // https://html.spec.whatwg.org/#check-a-navigation-response's-adherence-to-its-embedder-policy

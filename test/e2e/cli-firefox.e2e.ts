@@ -4,43 +4,17 @@
 // what the frame itself observed in Firefox: its secure context, crossOriginIsolated and origin. Also:
 // --trustworthy-origin reaches Firefox (as a pref) and the analysis alike; each failure is one line, exit 2.
 import { expect, test } from '@playwright/test';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
 import type { Report } from '../../src/shared/report.ts';
 import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { ZOO_FRAMES } from '../fixtures/site.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/frame-security.mjs');
-const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+import { cli as runCli, closedPort, validate } from './cli-run.ts';
+import { firefoxPath, requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
-let firefoxPath: string | null = null;
-let missingFirefox = '';
-try {
-  firefoxPath = findFirefox();
-} catch (err) {
-  if (!(err instanceof MissingBrowserError)) throw err;
-  missingFirefox = err.message;
-}
-const inCi = Boolean(process.env.CI);
-if (firefoxPath === null && !inCi) {
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPING the Firefox CLI tests: ${missingFirefox}\n` +
-      `!! Install it with: sudo apt-get install -y firefox-esr\n${'!'.repeat(100)}\n`,
-  );
-}
+warnWithoutFirefox('the Firefox CLI tests');
 const needsFirefox = () => {
-  test.skip(firefoxPath === null && !inCi, `Firefox is not installed (sudo apt-get install -y firefox-esr): ${missingFirefox}`);
-  if (firefoxPath === null) throw new Error(`${missingFirefox}\nCI is set: a missing Firefox fails the run instead of skipping it.`);
+  skipWithoutFirefox();
+  requireFirefox();
 };
 
 let server: FixtureServer;
@@ -52,24 +26,8 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[], timeoutMs = 80_000): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`the CLI did not exit within ${timeoutMs} ms: ${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+/** The CLI with Firefox: slower to start than Chromium. */
+const cli = (args: string[], timeoutMs = 80_000) => runCli(args, timeoutMs);
 
 /** The fixture hosts resolve to 127.0.0.1 in the CLI's Firefox, which accepts the fixture certificate. */
 const firefoxArgs = (extraHosts: string[] = []) => ['--browser', 'firefox', '--ignore-https-errors', '--firefox-pref', `network.dns.localDomains=${[...HOSTS, ...extraHosts].join(',')}`];
@@ -212,13 +170,6 @@ test('--trustworthy-origin reaches Firefox (dom.securecontext.allowlist) and the
 });
 
 /** A port nothing listens on: taken from the system, then released. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('each failure has a one-line message and exit code 2', async () => {
   const cases: [string, string[], RegExp][] = [

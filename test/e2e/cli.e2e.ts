@@ -3,24 +3,16 @@
 // same buildReport); text, Markdown and --output; --fail-on exit codes; and each way it can fail, with
 // its one-line message and exit code 2.
 import { expect, test } from '@playwright/test';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import { buildReport, type Report, type ReportFrame } from '../../src/shared/report.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
+import { cli as runCli, closedPort, ROOT, validate } from './cli-run.ts';
 import { launchChromium, settledPage, tabIdOf, warmUp } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/frame-security.mjs');
-const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
 
 let server: FixtureServer;
 test.describe.configure({ mode: 'serial' });
@@ -31,24 +23,7 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`the CLI did not exit within ${timeoutMs} ms: ${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], timeoutMs = 60_000) => runCli(args, timeoutMs);
 /** The fixture hosts, resolved for the CLI's Chromium as for the tests'. */
 const hostArgs = () => server.chromiumArgs.flatMap((a) => (a === '--ignore-certificate-errors' ? ['--ignore-https-errors'] : [`--browser-arg=${a}`]));
 
@@ -146,13 +121,6 @@ test('--fail-on: exit 1 when a finding at or above the severity exists, 0 otherw
 });
 
 /** A port nothing listens on: taken from the system, then released. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('each failure has a one-line message and exit code 2', async () => {
   // Seven CLI runs one after the other, each starting Node (and one a browser): beside the suite's

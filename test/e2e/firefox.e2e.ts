@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Frame, Page } from 'puppeteer-core';
 import type { TabRecord } from '../../src/background/recorder.ts';
-import { findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
+import { requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
 import { EXTENSION_DIR } from '../../src/cli/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxBrowserFrame, type FirefoxWithExtension } from '../../src/cli/firefox.ts';
 import type { FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snapshot.ts';
@@ -18,22 +18,8 @@ import type { ObservedTruth as OracleTruth } from './oracle.ts';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
-let firefoxPath: string | null = null;
-let missingFirefox = '';
-try {
-  firefoxPath = findFirefox();
-} catch (err) {
-  if (!(err instanceof MissingBrowserError)) throw err;
-  missingFirefox = err.message;
-}
-const inCi = Boolean(process.env.CI);
-if (firefoxPath === null && !inCi) {
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPING the Firefox tests: ${missingFirefox}\n` +
-      `!! Install it with: sudo apt-get install -y firefox-esr\n${'!'.repeat(100)}\n`,
-  );
-}
-test.skip(firefoxPath === null && !inCi, `Firefox is not installed (sudo apt-get install -y firefox-esr): ${missingFirefox}`);
+warnWithoutFirefox('the Firefox tests');
+skipWithoutFirefox();
 
 // ── what the browser says, read through an extension page (src/cli/firefox.ts) ───────────────────
 type BrowserFrame = FirefoxBrowserFrame;
@@ -72,9 +58,7 @@ test.afterAll(async () => {
 
 test('Firefox: the extension records the zoo page as Firefox and the server saw it', async () => {
   const started = Date.now();
-  if (firefoxPath === null) {
-    throw new Error(`${missingFirefox}\nCI is set: a missing Firefox fails the run instead of skipping it.`);
-  }
+  const firefoxPath = requireFirefox();
   let manifest: { browser_specific_settings: { gecko: { id: string } } };
   try {
     manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));

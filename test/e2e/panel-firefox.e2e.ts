@@ -7,36 +7,22 @@
 // including where Firefox decides differently from Chromium.
 import { expect, test } from '@playwright/test';
 import { TimeoutError, type Page } from 'puppeteer-core';
-import { findFirefox, MissingBrowserError } from '../../src/cli/browsers.ts';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from '../../src/cli/firefox.ts';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import { byFrameId, expectedRow, readShownRows, type ShownRow } from './panel-rows.ts';
+import { requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
+import { byFrameId, expectedRow, expectRowsAgreeWithFrames, readShownRows, type ShownRow } from './panel-rows.ts';
 
-let firefoxPath: string | null = null;
-let missingFirefox = '';
-try {
-  firefoxPath = findFirefox();
-} catch (err) {
-  if (!(err instanceof MissingBrowserError)) throw err;
-  missingFirefox = err.message;
-}
-const inCi = Boolean(process.env.CI);
-if (firefoxPath === null && !inCi) {
-  console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPING the Firefox panel tests: ${missingFirefox}\n` +
-      `!! Install it with: sudo apt-get install -y firefox-esr\n${'!'.repeat(100)}\n`,
-  );
-}
-test.skip(firefoxPath === null && !inCi, `Firefox is not installed (sudo apt-get install -y firefox-esr): ${missingFirefox}`);
+warnWithoutFirefox('the Firefox panel tests');
+skipWithoutFirefox();
 
 let server: FixtureServer;
 let ff: FirefoxWithExtension;
 
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
-  if (firefoxPath === null) throw new Error(`${missingFirefox}\nCI is set: a missing Firefox fails the run instead of skipping it.`);
+  const firefoxPath = requireFirefox();
   server = await startFixtureServer();
   ff = await launchFirefoxWithExtension({
     browserPath: firefoxPath,
@@ -96,15 +82,7 @@ for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'
     const { tabId, panel, site } = await inspect(path, scheme);
     try {
       const { record, expected } = await converge(panel, tabId);
-      let checked = 0;
-      for (const row of expected) {
-        const o = record.frames[String(row.frameId)]?.observed;
-        if (!o) continue;
-        checked++;
-        expect(row.badges.includes('secure'), `frame ${row.frameId}: secure badge vs isSecureContext`).toBe(o.isSecureContext);
-        expect(row.badges.includes('opaque origin'), `frame ${row.frameId}: opaque badge vs self.origin`).toBe(o.origin === 'null');
-        expect(row.badges.includes('cross-origin isolated'), `frame ${row.frameId}: isolated badge vs crossOriginIsolated`).toBe(o.crossOriginIsolated);
-      }
+      const checked = expectRowsAgreeWithFrames(expected, record);
       const all = expected.flatMap((r) => r.badges);
       if (path === '/zoo.html') {
         // Not vacuous; and the data: frame of an https page is secure in Firefox (not in Chromium).

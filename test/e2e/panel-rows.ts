@@ -2,8 +2,10 @@
 // product's contract), and what it does show, read from the panel's DOM. Shared by the Chromium
 // (panel-tree.e2e.ts) and Firefox (panel-firefox.e2e.ts) panel tests, so both engines are held to
 // the same content assertions.
+import { expect } from '@playwright/test';
 import type { FrameEvaluation } from '../../src/shared/evaluate.ts';
 import { SANDBOX_FLAGS } from '../../src/shared/sandboxing.ts';
+import type { PageRecord } from '../../src/shared/snapshot.ts';
 
 export interface ShownRow { frameId: number; badges: string[]; worst: string | null }
 
@@ -32,3 +34,20 @@ export function expectedRow(e: FrameEvaluation): ShownRow {
 }
 
 export const byFrameId = (a: ShownRow, b: ShownRow) => a.frameId - b.frameId;
+
+/**
+ * Each row's badges agree with what its frame reported of itself (secure context, opaque origin,
+ * cross-origin isolation). Returns how many rows had an observation to compare.
+ */
+export function expectRowsAgreeWithFrames(rows: readonly ShownRow[], record: PageRecord): number {
+  let checked = 0;
+  for (const row of rows) {
+    const o = record.frames[String(row.frameId)]?.observed;
+    if (!o) continue;
+    checked++;
+    expect(row.badges.includes('secure'), `frame ${row.frameId}: secure badge vs isSecureContext`).toBe(o.isSecureContext);
+    expect(row.badges.includes('opaque origin'), `frame ${row.frameId}: opaque badge vs self.origin`).toBe(o.origin === 'null');
+    expect(row.badges.includes('cross-origin isolated'), `frame ${row.frameId}: isolated badge vs crossOriginIsolated`).toBe(o.crossOriginIsolated);
+  }
+  return checked;
+}

@@ -11,7 +11,7 @@ import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { routes } from '../fixtures/site.ts';
 import { LABELLED_FRAMES, treeRoutes } from '../fixtures/tree-site.ts';
-import { byFrameId, expectedRow, readShownRows, type ShownRow } from './panel-rows.ts';
+import { byFrameId, expectedRow, expectRowsAgreeWithFrames, readShownRows, type ShownRow } from './panel-rows.ts';
 import { launchChromium, recordedFrameFor, settledPage, storedPage, tabIdOf, warmUp, type Launched } from './harness.ts';
 
 let server: FixtureServer;
@@ -61,15 +61,7 @@ for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'
       }, { message: 'the panel shows the core\'s badges for every frame' }).toBe('equal');
       const rec = record as unknown as PageRecord;
       // And what each frame reported of itself agrees with the badges it got.
-      let checked = 0;
-      for (const row of expected) {
-        const o = rec.frames[String(row.frameId)]?.observed;
-        if (!o) continue;
-        checked++;
-        expect(row.badges.includes('secure'), `frame ${row.frameId}: secure badge vs isSecureContext`).toBe(o.isSecureContext);
-        expect(row.badges.includes('opaque origin'), `frame ${row.frameId}: opaque badge vs self.origin`).toBe(o.origin === 'null');
-        expect(row.badges.includes('cross-origin isolated'), `frame ${row.frameId}: isolated badge vs crossOriginIsolated`).toBe(o.crossOriginIsolated);
-      }
+      const checked = expectRowsAgreeWithFrames(expected, rec);
       for (const row of expected) {
         const f = rec.frames[String(row.frameId)]!;
         if (row.badges.includes('blocked')) expect(f.error).toBe('net::ERR_BLOCKED_BY_RESPONSE');

@@ -2,6 +2,7 @@
 // header lines, Structured Field values, and malformed page snapshots (cycles, dangling parents,
 // duplicate frame ids, missing optional fields). Shared by properties-parsers and properties-evaluate.
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import { DisplayString, Token, type BareItem, type Dictionary, type InnerList, type Item, type Parameters } from 'structured-headers';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { SANDBOX_KEYWORDS } from '../../src/shared/sandboxing.ts';
@@ -314,3 +315,12 @@ export const contentCommandArb = fc.record({
   type: fc.constant('highlight'), v,
   target: fc.oneof(fc.constant(null), fc.constant({ kind: 'viewport' }), fc.record({ kind: fc.constant('element'), frameId: fc.nat(), probe: fc.constant(NONCE) }, { requiredKeys: ['kind', 'frameId'] })),
 });
+
+/** Runs fn and fails when it took longer than `ms` (a bound against hangs, not a speed test). */
+export function within<T>(ms: number, fn: () => T): T {
+  const started = performance.now();
+  const result = fn();
+  const took = performance.now() - started;
+  expect(took, `took ${took.toFixed(0)} ms (bound ${ms} ms)`).toBeLessThan(ms);
+  return result;
+}

@@ -14,7 +14,7 @@ import { isPageRecord } from '../../src/shared/protocol.ts';
 import { buildReport, type Report } from '../../src/shared/report.ts';
 import { reportToMarkdown } from '../../src/shared/report-markdown.ts';
 import type { EmbedElement, FrameRecord, HeaderLine, PageRecord } from '../../src/shared/snapshot.ts';
-import { keyFrames, oddURL, pageArb, sandboxValue } from './arbitraries.ts';
+import { keyFrames, oddURL, pageArb, sandboxValue, within } from './arbitraries.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -29,13 +29,6 @@ const optionsArb = fc.record({
 
 /** The generous per-page bound: a random page (≤ 8 frames) evaluates in a few ms; the machine is shared. */
 const PAGE_BUDGET_MS = 10_000; // generous: this catches hangs, not slowness (npm run bench measures speed)
-function within<T>(ms: number, fn: () => T): T {
-  const started = performance.now();
-  const result = fn();
-  const took = performance.now() - started;
-  expect(took, `took ${took.toFixed(0)} ms (bound ${ms} ms)`).toBeLessThan(ms);
-  return result;
-}
 
 const reportOf = (page: PageRecord, options: EvaluateOptions) => buildReport(evaluatePage(page, options), META, []);
 /** The JSON a report is written as (what the CLI prints and the panel exports). */

@@ -31,6 +31,7 @@ import { evaluateSubresource, groupIdentical, requestModeOf, summarize } from '.
 import {
   adversarialString, asciiWhitespaceRun, canonical, contentCommandArb, contentMessageArb, frameArb, headerLine, headerLines, headerValue, httpWhitespace, oddURL,
   pageArb, panelMessageArb, sandboxToken, sandboxValue, sfDate, sfDictionary, sfItem, sfKey, sfParameters, subresourceArb, utf16Unit,
+  within,
 } from './arbitraries.ts';
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────
@@ -42,14 +43,6 @@ const MB = 1 << 20;
  */
 const HUGE_BUDGET_MS = 10_000; // generous: a hang or a quadratic blow-up on 1 MB takes far longer; this machine may be loaded
 
-/** Runs fn and fails when it took longer than `ms`. */
-function within<T>(ms: number, fn: () => T): T {
-  const started = performance.now();
-  const result = fn();
-  const took = performance.now() - started;
-  expect(took, `took ${took.toFixed(0)} ms (bound ${ms} ms)`).toBeLessThan(ms);
-  return result;
-}
 
 /**
  * For inputs whose cost is set by a library the core must use (whatwg-url, structured-headers): the core may

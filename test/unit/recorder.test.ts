@@ -903,6 +903,8 @@ describe('clipText', () => {
 describe('Firefox event order', () => {
   const FF_COEP = 'Error code 2152924176';
   const FF_ABORT = 'Error code 2152398850';
+  /** Firefox's webNavigation events carry no documentId. */
+  const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
 
   test('headers delivered after the commit are attached to the committed document', () => {
     const tab = newTabRecord(TAB);
@@ -968,7 +970,6 @@ describe('Firefox event order', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
     const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
-    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
     step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, 'Error code 2152398850')), d));
@@ -986,7 +987,6 @@ describe('Firefox event order', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
     const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
-    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 4), d));
@@ -1043,7 +1043,6 @@ describe('Firefox event order', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
     const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/xfo', at: 2 };
-    const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
     const XFO = 'Error code 2153381984';
     const netError = 'about:neterror?e=xfoBlocked&u=https%3A//b.test/xfo';
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));

@@ -1,7 +1,7 @@
 // coep-blocked-frame, corp-blocked-frame, xfo-blocked-frame, frame-ancestors-blocked-frame,
 // coep-report-only-would-block: a frame whose document may not load here, and the header that says so.
 import { describeLoadError } from '../load-errors.ts';
-import { checkEmbedding } from '../framing.ts';
+import { checkEmbedding, engineEmbeddingInputs } from '../framing.ts';
 import { serializeOrigin } from '../origin.ts';
 import { finding, type Finding, type FindingId } from './catalog.ts';
 import type { Rule } from './rules.ts';
@@ -59,8 +59,7 @@ export const blockedFrame: Rule = (frame, { parent, page }) => {
       ancestors: [parent.origin],
       parentPolicy: { ...parent.policies.embedder, value: parent.policies.embedder.reportOnlyValue },
       childPolicy: frame.policies.embedder,
-      credentiallessIframe: page.engine === 'chromium' && frame.node.owner?.credentialless.attribute === true,
-      sandboxedRequestOrigin: page.engine === 'firefox' && frame.origin.type === 'opaque' && frame.sandbox.active.has('origin') ? frame.origin : null,
+      ...engineEmbeddingInputs({ engine: page.engine, owner: frame.node.owner, origin: frame.origin, sandboxedOrigin: frame.sandbox.active.has('origin') }),
     });
     const would = wouldBe.blockedBy.filter((b) => b === 'coep' || b === 'corp');
     if (would.length > 0) {
