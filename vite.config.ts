@@ -17,6 +17,18 @@ const copyManifest: Plugin = {
   },
 };
 
+/** whatwg-url's encoding helpers, swapped for src/panel/whatwg-url-encoding.ts (see there why). */
+const fastUrlEncoding: Plugin = {
+  name: 'fast-whatwg-url-encoding',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source === './encoding' && importer !== undefined && /[\\/]whatwg-url[\\/]lib[\\/]/.test(importer)) {
+      return resolve(root, 'src/panel/whatwg-url-encoding.ts');
+    }
+    return null;
+  },
+};
+
 const script = (name: string) =>
   defineConfig({
     publicDir: false,
@@ -35,7 +47,7 @@ export default defineConfig(({ mode }) => {
     root: resolve(root, 'src/panel'),
     base: './',
     publicDir: resolve(root, 'public'),
-    plugins: [copyManifest],
+    plugins: [copyManifest, fastUrlEncoding],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     build: {
       outDir,

@@ -97,13 +97,20 @@ export function createStore(engine: Engine = 'chromium', options: StoreOptions =
   const allNodes = computed(() => flattenFrameTree(tree.value));
   const selected = computed(() => allNodes.value.find((n) => n.frame.frameId === selectedFrameId.value) ?? null);
   const evaluateOptions = () => ({ engine, trustworthyOrigins: settings.value.trustworthyOrigins });
-  /** The analysis of the current page: recomputed when the snapshot or the settings change. */
+  /**
+   * The analysis of the current page: recomputed when the snapshot or the settings change. An update
+   * replaces only the records that changed (applyUpdate), so the frames it did not touch keep their
+   * earlier verdicts (evaluatePage's `previous`).
+   */
+  let lastEvaluation: PageEvaluation | null = null;
   const evaluation = computed(() => {
     const page = snapshot.value?.page;
-    return page ? evaluatePage(page, evaluateOptions()) : null;
+    lastEvaluation = page ? evaluatePage(page, evaluateOptions(), lastEvaluation) : null;
+    return lastEvaluation;
   });
   const problemCount = computed(() => evaluation.value?.frames.filter(hasProblem).length ?? 0);
 
+  let previousRows = new Map<number, TreeRow>();
   /** The rows the tree shows: the frames that pass the filter and their ancestors, minus collapsed children. */
   const rows = computed((): TreeRow[] => {
     const q = filter.value.trim().toLowerCase();
@@ -135,6 +142,8 @@ export function createStore(engine: Engine = 'chromium', options: StoreOptions =
     const visible = (nodes: FrameNode[]) => (filtering ? nodes.filter((n) => shown.has(n.frame.frameId)) : nodes);
     const folded = filtering ? filterCollapsed.value : collapsed.value;
     const out: TreeRow[] = [];
+    const before = previousRows;
+    previousRows = new Map();
     const walk = (nodes: FrameNode[], parentId: number | null) => {
       const list = visible(nodes);
       list.forEach((n, i) => {
@@ -142,13 +151,20 @@ export function createStore(engine: Engine = 'chromium', options: StoreOptions =
         const kids = visible(n.children);
         const expanded = kids.length > 0 && !folded.has(id);
         const e = byId?.get(id);
-        out.push({
+        const shownAs = e ? rowVerdicts(e) : n.orphan ? ORPHAN_ONLY : NO_VERDICTS;
+        const row: TreeRow = {
           node: n, frameId: id, level: n.depth + 1, posInSet: i + 1, setSize: list.length, parentId,
           firstChildId: expanded ? kids[0]!.frame.frameId : null, hasChildren: kids.length > 0, expanded,
           context: shown.get(id) === true,
-          badges: e ? frameBadges(e) : n.orphan ? [{ kind: 'orphan', text: t.badge.orphan, title: t.title.orphan }] : [],
-          worst: e ? worstFinding(e.findings) : null,
-        });
+          badges: shownAs.badges,
+          worst: shownAs.worst,
+        };
+        // The row object of the last computation when nothing it shows changed: the tree's rows are
+        // memoized on it, so an update re-renders the rows that changed only.
+        const earlier = before.get(id);
+        const same = earlier !== undefined && sameRow(earlier, row);
+        out.push(same ? earlier : row);
+        previousRows.set(id, same ? earlier : row);
         if (expanded) walk(n.children, id);
       });
     };
@@ -238,6 +254,24 @@ function runtimeSender(): (msg: PanelMessage) => void {
       // The extension was reloaded under this panel: the connection banner says so.
     }
   };
+}
+
+/** A row's verdicts, made once per frame evaluation (an incremental evaluation keeps the unchanged ones). */
+const verdictsOf = new WeakMap<FrameEvaluation, { badges: Badge[]; worst: WorstFinding | null }>();
+function rowVerdicts(e: FrameEvaluation): { badges: Badge[]; worst: WorstFinding | null } {
+  let v = verdictsOf.get(e);
+  if (!v) verdictsOf.set(e, (v = { badges: frameBadges(e), worst: worstFinding(e.findings) }));
+  return v;
+}
+const ORPHAN_ONLY = { badges: [{ kind: 'orphan', text: t.badge.orphan, title: t.title.orphan }] as Badge[], worst: null };
+const NO_VERDICTS = { badges: [] as Badge[], worst: null };
+
+/** Whether two rows show the same: the same records and verdicts, at the same place. */
+function sameRow(a: TreeRow, b: TreeRow): boolean {
+  return a.node.frame === b.node.frame && a.node.owner === b.node.owner && a.node.orphan === b.node.orphan &&
+    a.level === b.level && a.posInSet === b.posInSet && a.setSize === b.setSize && a.parentId === b.parentId &&
+    a.firstChildId === b.firstChildId && a.hasChildren === b.hasChildren && a.expanded === b.expanded && a.context === b.context &&
+    a.badges === b.badges && a.worst === b.worst;
 }
 
 const isProblem = (f: Finding) => f.severity === 'error' || f.severity === 'warning';

@@ -54,6 +54,11 @@ export interface FrameSandbox extends SandboxEvaluation {
 
 export interface FrameEvaluation {
   frameId: number;
+  /**
+   * The frame's place in the tree. After an incremental evaluation (evaluatePage's `previous`), a kept
+   * frame's node is the earlier tree's: the same frame, owner, depth and orphan flag, but its `children`
+   * are as they were then. Walk buildFrameTree's result for children.
+   */
   node: FrameNode;
   sandbox: FrameSandbox;
   origin: Origin;
@@ -118,6 +123,22 @@ export interface PageEvaluation {
   findings: Finding[];
 }
 
+/** What a frame's evaluation made besides its verdicts, which its children's evaluations read. */
+interface FrameInternals {
+  doc: ContextDocument;
+  policy: DocumentPolicy;
+  /** The frame's requests (all documents'), as evaluated. */
+  requests: SubresourceRecord[] | undefined;
+}
+
+/** Per evaluation: the options it was made with, and each frame's internals (for an incremental re-evaluation). */
+const INTERNALS = new WeakMap<PageEvaluation, { optionsKey: string; frames: Map<number, FrameInternals> }>();
+
+const optionsKeyOf = (engine: Engine, trustworthyOrigins: readonly string[]) => JSON.stringify([engine, trustworthyOrigins]);
+
+const sameList = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
 const opaqueKey = (page: PageRecord, f: FrameRecord) => `opaque:${page.pageId}:${f.frameId}:${f.documentId ?? ''}`;
 
 /**
@@ -179,8 +200,19 @@ function evaluateOpener(page: PageRecord, options: EvaluateOptions): PageEvaluat
 
 const isSrcdoc = (url: string) => /^about:srcdoc(?:[?#]|$)/i.test(url);
 
-export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): PageEvaluation {
+/**
+ * With `previous` (an evaluation of an earlier version of the same page, e.g. the panel's before an
+ * update), a frame whose inputs are the very same objects as then — its record, its element, its
+ * requests, and (by the same rule) its parent, the top frame and the opener — keeps its earlier
+ * verdicts and findings instead of being judged again: the result equals a fresh evaluation's.
+ * Records are never mutated in place (the recorder and the panel replace a changed one), which is
+ * what makes identity mean "unchanged".
+ */
+export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, previous: PageEvaluation | null = null): PageEvaluation {
   const engine = options.engine ?? 'chromium';
+  const optionsKey = optionsKeyOf(engine, options.trustworthyOrigins ?? []);
+  const before = previous && previous.page.pageId === page.pageId ? INTERNALS.get(previous) : undefined;
+  const reusable = before && before.optionsKey === optionsKey && previous!.page.openedBy === page.openedBy ? previous! : null;
   const parsed = parseTrustworthyOrigins(options.trustworthyOrigins ?? []);
   const settings = { trustworthyOrigins: parsed.patterns, errors: parsed.errors };
   const opener = evaluateOpener(page, options);
@@ -191,6 +223,10 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
     subresources: { summary: summarize([]), dropped: page.dropped.subresources ?? 0, unattributed: [] }, findings: [],
   };
   const requests = requestsByFrame(page);
+  const internals = new Map<number, FrameInternals>();
+  INTERNALS.set(result, { optionsKey, frames: internals });
+  /** Frames that kept their earlier evaluation (their findings too). */
+  const kept = new Set<FrameEvaluation>();
   const permissionDocs = new Map<number, DocumentPolicy>();
   const contextDocs = new Map<number, ContextDocument>();
   // Each document is judged once, whatever the number of chains it is in (its descendants' too).
@@ -203,6 +239,22 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   const evaluateFrame = (node: FrameNode): FrameEvaluation => {
     const f = node.frame;
     const parent = node.orphan ? undefined : byFrameId.get(f.parentFrameId);
+    const earlier = reusable?.byFrameId.get(f.frameId);
+    const earlierInternals = earlier && before!.frames.get(f.frameId);
+    if (earlier && earlierInternals && earlier.node.frame === f && earlier.node.owner === node.owner && earlier.node.orphan === node.orphan &&
+      (parent === undefined || kept.has(parent)) &&
+      // Every frame's findings read the first frame (the top), which must be the same and kept.
+      (frames.length === 0 ? reusable!.frames[0]?.frameId === f.frameId : kept.has(frames[0]!)) &&
+      sameList(earlierInternals.requests, requests.get(f.frameId))) {
+      // The very object: a consumer may memoize on it (the panel's rows do). Its node is the earlier
+      // tree's, equal in frame, owner, depth and orphan flag (its children may differ: see FrameEvaluation).
+      const e = earlier;
+      kept.add(e);
+      internals.set(f.frameId, earlierInternals);
+      contextDocs.set(f.frameId, earlierInternals.doc);
+      permissionDocs.set(f.frameId, earlierInternals.policy);
+      return e;
+    }
     const sandbox = frameSandbox(node, parent, opener, engine);
     const originSteps: OriginStep[] = [];
     const key = opaqueKey(page, f);
@@ -261,6 +313,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
       },
     };
     permissionDocs.set(f.frameId, docPolicy);
+    internals.set(f.frameId, { doc, policy: docPolicy, requests: requests.get(f.frameId) });
     const top = node.orphan ? undefined : frames[0];
     const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, inheritSteps, engine });
     const embedding = parent && !isTop && f.response
@@ -314,7 +367,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}): P
   for (const e of frames) for (const k of counts) summary[k] += e.subresourceSummary[k];
   result.subresources.summary = summary;
   for (const e of frames) {
-    e.findings = findingsOf(e, { page: result, parent: e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId) });
+    if (!kept.has(e)) e.findings = findingsOf(e, { page: result, parent: e.node.orphan ? undefined : byFrameId.get(e.node.frame.parentFrameId) });
     for (const x of e.findings) result.findings.push(x);
   }
   result.findings = sortWorstFirst(result.findings);

@@ -96,16 +96,26 @@ function parseURLRecordUncached(input: string, base?: string): URLRecord | null 
  */
 const tupleOrigins = new Map<string, TupleOrigin>();
 
+/** "scheme://authority" of a URL whose (non-empty) authority has only lower-case letters, digits, . - _ ~ : [ ], followed by / ? # \ or the end. */
+const PLAIN_AUTHORITY = /^(?:https?|wss?|ftp):\/\/[a-z0-9.\-_~:[\]]+(?=[/?#\\]|$)/;
+
 // https://url.spec.whatwg.org/#concept-url-origin
 export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
   if (typeof input === 'string') {
-    const hit = tupleOrigins.get(input);
+    // A plain http(s), ws(s) or ftp URL's origin is its scheme and authority's: the URL parser leaves the
+    // authority at the first of / ? # \ and nothing after it can change the host or port, or fail. So
+    // the origin is that of "scheme://authority/", parsed once for every URL that starts the same way
+    // (a page's thousand subresources on a few hosts). Anything unusual in the authority (userinfo,
+    // percent-escapes, whitespace, non-ASCII, upper case) takes the whole parse below.
+    const plain = PLAIN_AUTHORITY.exec(input);
+    const key = plain ? plain[0] : input;
+    const hit = tupleOrigins.get(key);
     if (hit) return hit;
-    const origin = originOfURLRecord(parseURLRecord(input), input, options);
+    const origin = originOfURLRecord(parseURLRecord(plain ? `${key}/` : input), input, options);
     // Only these schemes' origins depend on nothing but the URL (not on the engine, not on a key).
     if (origin.type === 'tuple' && SPECIAL_TUPLE_SCHEMES.has(origin.scheme)) {
       if (tupleOrigins.size >= MAX_PARSED) tupleOrigins.clear();
-      tupleOrigins.set(input, origin);
+      tupleOrigins.set(key, origin);
     }
     return origin;
   }

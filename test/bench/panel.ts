@@ -6,6 +6,7 @@
 //   first render: a 1,000-frame snapshot arrives (the JSON is parsed, as the extension's messaging
 //     does) → every row is in the DOM (MutationObserver), then → the next frame (rAF, then a task).
 //   update: one frame's record changes (an `update` message with that frame) → its row shows it.
+import { writeFileSync } from 'node:fs';
 import { launchChromiumWithExtension, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage } from '../../src/shared/protocol.ts';
 import { SNAPSHOT_VERSION, type FrameRecord } from '../../src/shared/snapshot.ts';
@@ -141,7 +142,19 @@ export async function benchPanel(runs = 7, updatesPerRun = 3, frames = 1000, log
     for (let r = -1; r < runs; r++) {
       await tab.goto(panelUrl);
       await tab.waitForFunction(() => (window as unknown as { __bench?: { hello: unknown } }).__bench?.hello != null && document.getElementById('app')!.childElementCount > 0);
+      // BENCH_PROFILE=file.cpuprofile: a CPU profile of the last run's first render, for a look at where the time goes.
+      const profile = process.env.BENCH_PROFILE && r === runs - 1 ? await tab.context().newCDPSession(tab) : null;
+      if (profile) {
+        await profile.send('Profiler.enable');
+        await profile.send('Profiler.setSamplingInterval', { interval: 100 });
+        await profile.send('Profiler.start');
+      }
       const t = await tab.evaluate(measure, { json: snapshotJson, done: { rows: frames } });
+      if (profile) {
+        const { profile: data } = await profile.send('Profiler.stop');
+        writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(data));
+        log(`  wrote the CPU profile of run ${r + 1}'s first render to ${process.env.BENCH_PROFILE}`);
+      }
       const u: PanelTimings[] = [];
       for (let k = 0; k < updatesPerRun; k++) {
         const frameId = 1 + ((r + 2) * 131 + k * 337) % (frames - 1);

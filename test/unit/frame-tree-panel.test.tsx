@@ -313,6 +313,33 @@ describe('keyboard navigation and ARIA tree state', () => {
   });
 });
 
+describe('a live update re-renders what changed only', () => {
+  test('the rows of unchanged frames stay the same objects (memoized), the changed frame\'s row and its DOM change', () => {
+    const store = show(zoo);
+    const before = store.rows.value;
+    const evaluated = store.evaluation.value!;
+    const changed = zoo.frames['4']!;
+    act(() => store.applyUpdate({
+      tabId: TAB, pageId: 'P', upserts: [{ ...changed, status: 'error', error: 'net::ERR_BLOCKED_BY_RESPONSE' }], removed: [], resources: [], resourcesRemoved: [], dropped: { frames: 0 },
+    }));
+    const after = store.rows.value;
+    expect(after.map((r) => r.frameId)).toEqual(before.map((r) => r.frameId));
+    for (const [i, r] of after.entries()) {
+      // Frame 4 and its subtree are judged again; every other frame keeps its evaluation and its row.
+      const inSubtree = r.frameId === 4 || zoo.frames[String(r.frameId)]!.parentFrameId === 4;
+      if (inSubtree) expect(store.evaluation.value!.byFrameId.get(r.frameId)).not.toBe(evaluated.byFrameId.get(r.frameId));
+      else {
+        expect(store.evaluation.value!.byFrameId.get(r.frameId)).toBe(evaluated.byFrameId.get(r.frameId));
+        expect(r, `row of frame ${r.frameId}`).toBe(before[i]);
+      }
+    }
+    expect(after.find((r) => r.frameId === 4)).not.toBe(before.find((r) => r.frameId === 4));
+    const row = rowEls().find((li) => li.getAttribute('data-frame-id') === '4')!;
+    expect(row.querySelector('[data-testid=frame-error]')?.textContent).toBe('net::ERR_BLOCKED_BY_RESPONSE');
+    expect(row.querySelector('[data-badge=blocked]')).not.toBeNull();
+  });
+});
+
 // ── outlining frames in the page ────────────────────────────────────────────────────────────────
 describe('hover and selection ask the background to outline the frame', () => {
   const highlight = (frameId: number | null): PanelMessage => ({ type: 'highlight', v: PROTOCOL_VERSION, tabId: TAB, frameId });
@@ -337,7 +364,9 @@ describe('hover and selection ask the background to outline the frame', () => {
   test('while the tree has the focus the selected row is outlined, and follows the selection', () => {
     show(zoo);
     act(() => {
+      // What a browser fires on focus: focus, then focusin (which bubbles; preact/compat listens to it).
       tree().dispatchEvent(new FocusEvent('focus'));
+      tree().dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
     });
     expect(sent).toEqual([]); // nothing selected yet
     key('ArrowDown');
@@ -345,6 +374,7 @@ describe('hover and selection ask the background to outline the frame', () => {
     expect(sent).toEqual([highlight(0), highlight(1)]);
     act(() => {
       tree().dispatchEvent(new FocusEvent('blur'));
+      tree().dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
     });
     expect(sent.at(-1)).toEqual(highlight(null));
   });

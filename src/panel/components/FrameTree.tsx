@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { frameLabel } from '../../shared/frame-tree.ts';
 import type { PopupRow, TreeRow, TreeView } from '../store.ts';
 import { strings } from '../strings.ts';
@@ -52,9 +53,10 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
     }
     e.preventDefault();
   };
-  const hover = (frameId: number | null) => {
+  // Stable, so that the memoized rows re-render only when their row or selection changes.
+  const hover = useMemo(() => (frameId: number | null) => {
     if (view) view.hoveredFrameId.value = frameId;
-  };
+  }, [view]);
   return (
     <div class="frame-tree" data-testid="frame-tree-pane">
       {view && (
@@ -84,7 +86,7 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
         data-testid="frame-tree"
       >
         {rows.map((r) => (
-          <Row key={r.frameId} row={r} selected={r.frameId === selectedFrameId} onSelect={onSelect} onToggle={onToggle} onHover={hover} />
+          <MemoRow key={r.frameId} row={r} selected={r.frameId === selectedFrameId} onSelect={onSelect} onToggle={onToggle} onHover={hover} />
         ))}
       </ul>
       {rows.length === 0 && <p class="tree-empty" data-testid="tree-empty">{t.noMatch}</p>}
@@ -148,6 +150,8 @@ function Row({ row, selected, onSelect, onToggle, onHover }: {
     </li>
   );
 }
+
+const MemoRow = memo(Row);
 
 function Popups({ popups }: { popups: PopupRow[] }) {
   return (
