@@ -95,6 +95,9 @@ let lastElements: FrameElement[] = [];
 window.addEventListener(
   'message',
   (event) => {
+    // Only messages the browser delivered (postMessage): a page's own script can dispatch a synthetic
+    // MessageEvent with any data and any `source`, which would otherwise pass for its parent's probe.
+    if (!event.isTrusted) return;
     const data: unknown = event.data;
     if (typeof data !== 'object' || data === null || !(MARK in data)) return;
     event.stopImmediatePropagation();

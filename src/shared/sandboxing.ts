@@ -300,6 +300,10 @@ export interface CspSandboxDirective {
 
 const ASCII_WHITESPACE_EDGES = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 
+const NO_CSP_DIRECTIVES: { enforced: CspSandboxDirective[]; reportOnly: CspSandboxDirective[] } = Object.freeze({ enforced: Object.freeze([]) as unknown as CspSandboxDirective[], reportOnly: Object.freeze([]) as unknown as CspSandboxDirective[] });
+/** A Content-Security-Policy or Content-Security-Policy-Report-Only line (names are case-insensitive). */
+const isCspLine = ([name]: HeaderLine) => name.length >= 23 && /^content-security-policy(?:-report-only)?$/i.test(name);
+
 /**
  * The `sandbox` directives of every enforced policy in the response's Content-Security-Policy lines
  * (CSP3 "parse a serialized CSP list": policies split on ",", directives on ";", names
@@ -308,6 +312,8 @@ const ASCII_WHITESPACE_EDGES = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
  */
 // https://w3c.github.io/webappsec-csp/#parse-serialized-policy
 export function cspSandboxDirectives(headers: HeaderLine[]): { enforced: CspSandboxDirective[]; reportOnly: CspSandboxDirective[] } {
+  // Most responses have no CSP at all: one shared empty result (read-only) instead of three new objects.
+  if (!headers.some(isCspLine)) return NO_CSP_DIRECTIVES;
   const enforced: CspSandboxDirective[] = [];
   const reportOnly: CspSandboxDirective[] = [];
   headers.forEach(([name, value], line) => {
@@ -386,6 +392,10 @@ export interface SandboxEvaluation {
   sources: SandboxSources;
 }
 
+/** Shared, read-only: the evaluation of a response without CSP, and the CSP flags of a frame that has none. */
+const NO_PARSED_CSP: SandboxEvaluation['cspDirectives'] = Object.freeze({ enforced: Object.freeze([]) as unknown as SandboxEvaluation['cspDirectives']['enforced'], reportOnly: Object.freeze([]) as unknown as SandboxEvaluation['cspDirectives']['reportOnly'] });
+const NO_FLAGS: Set<SandboxFlag> = new Set();
+
 /** Adds a source to a flag's list, copying a list the map shares with another map (not in `own`). */
 function addSource(map: SandboxSources, own: Set<SandboxSource[]>, flag: SandboxFlag, source: SandboxSource) {
   const list = map.get(flag);
@@ -418,15 +428,17 @@ export function determineSandboxingFlags(input: SandboxInput): SandboxEvaluation
   const parsedAttribute = input.attribute ? parseASandboxingDirectiveShared(input.attribute.value, engine) : null;
   // The CSP-derived flags of the response (computed first: they decide whether anything is added).
   const all = cspSandboxDirectives(input.headers);
-  const enforced = all.enforced.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) }));
-  const reportOnly = all.reportOnly.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) }));
-  const cspDirectives = { enforced, reportOnly };
+  const cspDirectives = all === NO_CSP_DIRECTIVES ? NO_PARSED_CSP : {
+    enforced: all.enforced.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) })),
+    reportOnly: all.reportOnly.map((d) => ({ ...d, parsed: parseASandboxingDirectiveShared(d.value, engine) })),
+  };
+  const enforced = cspDirectives.enforced;
   const attribute = input.attribute?.value ?? null;
   // A frame that adds no flag of its own has exactly its embedder's (the parent's sources, shared).
   if (!fromOpener && !parsedAttribute && enforced.length === 0) {
     const sources: SandboxSources = input.parent ?? new Map();
     const flags = flagsOf(sources);
-    return { attribute, parsedAttribute, creation: flags, csp: new Set(), cspDirectives, active: flags, sources };
+    return { attribute, parsedAttribute, creation: flags, csp: NO_FLAGS, cspDirectives, active: flags, sources };
   }
   // Lists taken from the parent are shared until this frame adds to one (then copied).
   const sources: SandboxSources = new Map();

@@ -4,8 +4,9 @@
 // replaced, before the page's scripts run, by a Port that the benchmark drives. No test hook in the
 // panel: its transport.ts gets the messages as a real Port would hand them over, and runs its guards.
 //   first render: a 1,000-frame snapshot arrives (the JSON is parsed, as the extension's messaging
-//     does) → every row is in the DOM (MutationObserver), then → the next frame (rAF, then a task).
-//   update: one frame's record changes (an `update` message with that frame) → its row shows it.
+//     does) → the tree shows all its rows (MutationObserver): the rows in view are in the DOM and the
+//     spacers of a long (windowed) tree stand for the rest, then → the next frame (rAF, then a task).
+//   update: one frame's record changes (an `update` message with that frame, a frame in view) → its row shows it.
 import { writeFileSync } from 'node:fs';
 import { launchChromiumWithExtension, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
 import { PROTOCOL_VERSION, type BackgroundMessage } from '../../src/shared/protocol.ts';
@@ -37,7 +38,7 @@ const TAB_ID = 1;
 const PAGE_URL = 'https://a.test/';
 
 /** Runs in the panel page before its scripts: the stubbed DevTools API and the benchmark's Port. */
-function stubPanelApis(args: { tabId: number; url: string }) {
+export function stubPanelApis(args: { tabId: number; url: string }) {
   if (location.protocol !== 'chrome-extension:' || !location.pathname.endsWith('/panel.html')) return;
   type Listener = (msg: unknown, port: unknown) => void;
   const listeners: Listener[] = [];
@@ -77,9 +78,18 @@ function stubPanelApis(args: { tabId: number; url: string }) {
 function measure(args: { json: string; done: { rows?: number; frameId?: number; error?: string } }): Promise<PanelTimings> {
   const app = document.getElementById('app')!;
   const { rows, frameId, error } = args.done;
+  // The tree is shown when it stands for every row: the rows in the DOM (a long tree renders those in
+  // view) plus the rows its spacers stand for (their height over a row's).
+  const rowsShown = () => {
+    const inDom = document.querySelectorAll<HTMLElement>('[data-testid="frame-row"]');
+    if (inDom.length === 0) return 0;
+    const h = inDom[0]!.offsetHeight || 20;
+    const spacer = (id: string) => Math.round((document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.offsetHeight ?? 0) / h);
+    return inDom.length + spacer('tree-spacer-before') + spacer('tree-spacer-after');
+  };
   const isDone = () =>
     rows !== undefined
-      ? document.querySelectorAll('[data-testid="frame-row"]').length === rows
+      ? rowsShown() === rows
       : document.querySelector(`[data-frame-id="${frameId}"] [data-testid="frame-error"]`)?.textContent === error;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -157,7 +167,11 @@ export async function benchPanel(runs = 7, updatesPerRun = 3, frames = 1000, log
       }
       const u: PanelTimings[] = [];
       for (let k = 0; k < updatesPerRun; k++) {
-        const frameId = 1 + ((r + 2) * 131 + k * 337) % (frames - 1);
+        // A frame whose row is in view (a long tree renders only those; an update of a frame out of
+        // view changes no DOM at all, which is not what is measured here).
+        const inView = await tab.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="frame-row"]')]
+          .filter((li) => li.getBoundingClientRect().bottom <= innerHeight && li.dataset.frameId !== '0').map((li) => Number(li.dataset.frameId)));
+        const frameId = inView[((r + 2) * 131 + k * 337) % inView.length]!;
         const error = `net::ERR_BENCH_${r + 1}_${k}`;
         u.push(await tab.evaluate(measure, { json: update(frameId, error), done: { frameId, error } }));
       }

@@ -1,5 +1,5 @@
 import { memo } from 'preact/compat';
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { frameLabel } from '../../shared/frame-tree.ts';
 import type { PopupRow, TreeRow, TreeView } from '../store.ts';
 import { strings } from '../strings.ts';
@@ -19,6 +19,41 @@ export interface FrameTreeProps {
 const rowId = (frameId: number) => `frame-row-${frameId}`;
 
 /**
+ * From this many rows on, only the rows in view (and OVERSCAN more on each side) are in the DOM, between
+ * two spacers as tall as the rows they stand for: a page of a thousand frames renders as fast as one of
+ * a few dozen. Rows have one fixed height (panel.css), measured from a rendered row.
+ */
+export const WINDOW_FROM = 200;
+const OVERSCAN = 15;
+/** Until a row is measured (panel.css: .row { height: 20px }). */
+const DEFAULT_ROW_HEIGHT = 20;
+
+/** The nearest ancestor that scrolls vertically (the tree's pane), else the document's scroller. */
+function scrollParent(el: HTMLElement): HTMLElement {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowY;
+    if (o === 'auto' || o === 'scroll') return p;
+  }
+  return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
+}
+
+interface Viewport {
+  /** The scroller's scroll offset past the list's top edge (negative while the list starts below it). */
+  top: number;
+  height: number;
+  rowHeight: number;
+}
+
+/** The list's rows to render, [first, last), for a viewport. */
+export function windowOf(count: number, view: Viewport): { first: number; last: number } {
+  if (count <= WINDOW_FROM) return { first: 0, last: count };
+  const h = view.rowHeight > 0 ? view.rowHeight : DEFAULT_ROW_HEIGHT;
+  const first = Math.max(0, Math.min(count, Math.floor(view.top / h) - OVERSCAN));
+  const last = Math.max(first, Math.min(count, Math.ceil((view.top + view.height) / h) + OVERSCAN));
+  return { first, last };
+}
+
+/**
  * The frame tree as an ARIA tree (flat, with level, position and set size): arrows move, Home/End jump,
  * Left/Right collapse and expand. Hovering a row, or selecting one while the tree has the focus, outlines
  * that frame in the page. Under it, the popups the tab opened. Page text is rendered as text only.
@@ -26,11 +61,55 @@ const rowId = (frameId: number) => `frame-row-${frameId}`;
 export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSelect, onToggle, view = null }: FrameTreeProps) {
   const index = rows.findIndex((r) => r.frameId === selectedFrameId);
   const list = useRef<HTMLUListElement>(null);
+  const windowed = rows.length > WINDOW_FROM;
+  const [viewport, setViewport] = useState<Viewport>(() => ({ top: 0, height: typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 800, rowHeight: DEFAULT_ROW_HEIGHT }));
+  // A windowed list follows its scroller: on scroll and resize, at most once per animation frame.
+  useLayoutEffect(() => {
+    const ul = list.current;
+    if (!windowed || !ul) return;
+    const scroller = scrollParent(ul);
+    let pending = 0;
+    const measure = () => {
+      pending = 0;
+      const top = scroller.scrollTop - (ul.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop);
+      const height = scroller.clientHeight > 0 ? scroller.clientHeight : viewport.height;
+      const row = ul.querySelector<HTMLElement>('[role=treeitem]');
+      const rowHeight = row && row.offsetHeight > 0 ? row.offsetHeight : DEFAULT_ROW_HEIGHT;
+      setViewport((v) => (v.top === top && v.height === height && v.rowHeight === rowHeight ? v : { top, height, rowHeight }));
+    };
+    const schedule = () => {
+      if (pending === 0) pending = requestAnimationFrame(measure);
+    };
+    scroller.addEventListener('scroll', schedule, { passive: true });
+    const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(schedule) : null;
+    resize?.observe(scroller);
+    measure();
+    return () => {
+      scroller.removeEventListener('scroll', schedule);
+      resize?.disconnect();
+      if (pending !== 0) cancelAnimationFrame(pending);
+    };
+  }, [windowed]);
+  const { first, last } = windowOf(rows.length, viewport);
   useEffect(() => {
     // Keep the selected row in sight when the keyboard moves it.
-    const el = selectedFrameId === null ? null : list.current?.querySelector(`#${rowId(selectedFrameId)}`);
-    el?.scrollIntoView?.({ block: 'nearest' });
+    if (selectedFrameId === null) return;
+    const el = list.current?.querySelector(`#${rowId(selectedFrameId)}`);
+    if (!windowed) {
+      el?.scrollIntoView?.({ block: 'nearest' });
+      return;
+    }
+    // Windowed, the row may not be in the DOM: scroll by its index (rows have one height).
+    const ul = list.current;
+    if (!ul || index < 0) return;
+    const scroller = scrollParent(ul);
+    const h = viewport.rowHeight;
+    const listTop = ul.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+    const rowTop = listTop + index * h;
+    if (rowTop < scroller.scrollTop) scroller.scrollTop = rowTop;
+    else if (rowTop + h > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = rowTop + h - scroller.clientHeight;
   }, [selectedFrameId]);
+  const selectedShown = index >= first && index < last;
   const onKeyDown = (e: KeyboardEvent) => {
     if (rows.length === 0) return;
     const at = index < 0 ? 0 : index;
@@ -77,7 +156,7 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
         class="tree"
         role="tree"
         aria-label={t.treeLabel}
-        aria-activedescendant={index >= 0 ? rowId(selectedFrameId!) : undefined}
+        aria-activedescendant={index >= 0 && selectedShown ? rowId(selectedFrameId!) : undefined}
         tabIndex={0}
         onKeyDown={onKeyDown}
         onFocus={() => view && (view.treeFocused.value = true)}
@@ -85,9 +164,11 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
         onMouseLeave={() => hover(null)}
         data-testid="frame-tree"
       >
-        {rows.map((r) => (
+        {first > 0 && <li role="none" aria-hidden="true" class="tree-spacer" style={{ height: `${first * viewport.rowHeight}px` }} data-testid="tree-spacer-before" />}
+        {(windowed ? rows.slice(first, last) : rows).map((r) => (
           <MemoRow key={r.frameId} row={r} selected={r.frameId === selectedFrameId} onSelect={onSelect} onToggle={onToggle} onHover={hover} />
         ))}
+        {last < rows.length && <li role="none" aria-hidden="true" class="tree-spacer" style={{ height: `${(rows.length - last) * viewport.rowHeight}px` }} data-testid="tree-spacer-after" />}
       </ul>
       {rows.length === 0 && <p class="tree-empty" data-testid="tree-empty">{t.noMatch}</p>}
       {view && <Popups popups={view.popups.value} />}
