@@ -3,7 +3,7 @@
 // own Navigation Timing) in Chromium with the extension and without it. Two persistent contexts run side
 // by side; each pair of loads alternates which goes first (A B, B A, ...), and the ratio is taken per pair.
 // Each load in the extension's browser is checked against what the extension stored (frames, requests).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -76,9 +76,37 @@ async function launchPlain(args: string[]): Promise<{ context: BrowserContext; c
   };
 }
 
+/** The machine's busy and total CPU time so far (Linux /proc/stat), or null elsewhere. */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the machine is quiet (under 15% busy over half a second, at most 20 s): the tail of the
+ * previous load — either browser's, or the extension's storage writes — must not be timed in the next.
+ */
+async function settle(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (let before = cpuTimes(); before && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuTimes()!;
+    const busy = (now.busy - before.busy) / Math.max(1, now.total - before.total);
+    if (busy < 0.15) return;
+    before = now;
+  }
+}
+
 /** Loads the page from a blank document (so no unload is timed) and reads its Navigation Timing. */
 async function timedLoad(page: Page, server: FixtureServer, scheme: 'http' | 'https', path: string): Promise<LoadSample> {
   await page.goto(server.url(scheme, 'a.test', '/blank.html'));
+  await settle();
   await page.goto(server.url(scheme, 'a.test', path), { waitUntil: 'load', timeout: 300_000 });
   await page.waitForFunction(() => (window as { __fetchesDoneAt?: number }).__fetchesDoneAt !== undefined, null, { timeout: 120_000 });
   return page.evaluate(() => {
