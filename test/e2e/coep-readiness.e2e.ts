@@ -106,8 +106,10 @@ async function load(policy: ReadinessPolicy): Promise<Run> {
       const all = Object.values(record?.subresources ?? {});
       // The record converges: every request ended, and its frame recorded (a late webNavigation or
       // reconciliation step may still be on its way when the last request ends).
-      const frameless = all.filter((r) => record!.frames[String(r.frameId)] === undefined).length;
-      return `${all.filter((r) => r.state !== 'pending').length} ended, ${frameless} without a recorded frame`;
+      const frameless = all.filter((r) => record!.frames[String(r.frameId)] === undefined);
+      // (Named in the message when it does not converge: which request, in which frame, and the frames recorded.)
+      const which = frameless.map((r) => ` [frame ${r.frameId} ${r.documentId ?? '?'} ${r.url}; recorded frames ${Object.keys(record!.frames).join(',')}]`).join('');
+      return `${all.filter((r) => r.state !== 'pending').length} ended, ${frameless.length} without a recorded frame${which}`;
     }, { message: `${policy}: requests the extension recorded as ended, each in a recorded frame` }).toBe(`${EXPECTED_REQUESTS} ended, 0 without a recorded frame`);
     const evaluation = evaluatePage(record!, { engine: 'chromium' });
     const verdicts = new Map<string, SubresourceVerdict & { frame: string }>();
