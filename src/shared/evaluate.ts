@@ -205,8 +205,8 @@ const isSrcdoc = (url: string) => /^about:srcdoc(?:[?#]|$)/i.test(url);
  * update), a frame whose inputs are the very same objects as then — its record, its element, its
  * requests, and (by the same rule) its parent, the top frame and the opener — keeps its earlier
  * verdicts and findings instead of being judged again: the result equals a fresh evaluation's.
- * Records are never mutated in place (the recorder and the panel replace a changed one), which is
- * what makes identity mean "unchanged".
+ * Identity means "unchanged" only for a caller that replaces a changed record instead of mutating it,
+ * as the panel's store does; the recorder mutates its records in place, so it never passes `previous`.
  */
 export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, previous: PageEvaluation | null = null): PageEvaluation {
   const engine = options.engine ?? 'chromium';

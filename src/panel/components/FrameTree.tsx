@@ -37,6 +37,11 @@ function scrollParent(el: HTMLElement): HTMLElement {
   return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
 }
 
+/** Where the list's top edge is in its scroller's content (scroll offsets are measured from there). */
+function listTopIn(ul: HTMLElement, scroller: HTMLElement): number {
+  return ul.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+}
+
 interface Viewport {
   /** The scroller's scroll offset past the list's top edge (negative while the list starts below it). */
   top: number;
@@ -71,7 +76,7 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
     let pending = 0;
     const measure = () => {
       pending = 0;
-      const top = scroller.scrollTop - (ul.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop);
+      const top = scroller.scrollTop - listTopIn(ul, scroller);
       const height = scroller.clientHeight > 0 ? scroller.clientHeight : viewport.height;
       const row = ul.querySelector<HTMLElement>('[role=treeitem]');
       const rowHeight = row && row.offsetHeight > 0 ? row.offsetHeight : DEFAULT_ROW_HEIGHT;
@@ -93,19 +98,17 @@ export function FrameTree({ rows, selectedFrameId, collapsed: _collapsed, onSele
   const { first, last } = windowOf(rows.length, viewport);
   useEffect(() => {
     // Keep the selected row in sight when the keyboard moves it.
-    if (selectedFrameId === null) return;
-    const el = list.current?.querySelector(`#${rowId(selectedFrameId)}`);
+    const ul = list.current;
+    if (selectedFrameId === null || !ul) return;
     if (!windowed) {
-      el?.scrollIntoView?.({ block: 'nearest' });
+      ul.querySelector(`#${rowId(selectedFrameId)}`)?.scrollIntoView?.({ block: 'nearest' });
       return;
     }
     // Windowed, the row may not be in the DOM: scroll by its index (rows have one height).
-    const ul = list.current;
-    if (!ul || index < 0) return;
+    if (index < 0) return;
     const scroller = scrollParent(ul);
     const h = viewport.rowHeight;
-    const listTop = ul.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
-    const rowTop = listTop + index * h;
+    const rowTop = listTopIn(ul, scroller) + index * h;
     if (rowTop < scroller.scrollTop) scroller.scrollTop = rowTop;
     else if (rowTop + h > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = rowTop + h - scroller.clientHeight;
   }, [selectedFrameId]);
