@@ -504,7 +504,17 @@ test('500 iframes added by one script: each recorded once, on its own element, w
   // in storage.session): each read asks the current worker.
   await expect.poll(async () => {
     const current = await worker();
-    const [rec, frames] = await Promise.all([storedRecord(current, tabId), allFrames(current, tabId)]);
+    let rec: Awaited<ReturnType<typeof storedRecord>>;
+    let frames: Awaited<ReturnType<typeof allFrames>>;
+    try {
+      [rec, frames] = await Promise.all([storedRecord(current, tabId), allFrames(current, tabId)]);
+    } catch (err) {
+      // The worker stopped while this read was in flight (Playwright: "Resulting promise was garbage
+      // collected", or its target closed): the next read asks the worker that replaces it. Any other
+      // error is a failure.
+      if (/garbage collected|Target .*closed|has been closed/i.test(String(err))) return `worker stopped during the read: ${String(err).split('\n')[0]}`;
+      throw err;
+    }
     record = activePageOf(rec);
     return frames.length === 501 && isRecordComplete(record, frames);
   }, { timeout: 60_000 }).toBe(true);
