@@ -151,11 +151,11 @@ const isTopLevel = (e: { frameId: number; frameType?: FrameType; parentFrameId?:
   e.frameType === undefined ? e.frameId === 0 : e.frameType === 'outermost_frame';
 
 // ── pages ────────────────────────────────────────────────────────────────────────────────────────
-function startPage(tab: TabRecord, pageId: string, url: string, at: number, lifecycle: PageRecord['lifecycle'], d: Delta): PageRecord {
+function startPage(tab: TabRecord, pageId: string, topFrameId: number, url: string, at: number, lifecycle: PageRecord['lifecycle'], d: Delta): PageRecord {
   const page: PageRecord = { pageId, tabId: tab.tabId, url: clipText(url), startedAt: at, lifecycle, frames: {}, dropped: { frames: 0 } };
   if (tab.openedBy) page.openedBy = tab.openedBy;
   tab.pages[pageId] = page;
-  adoptEarlySubresources(tab, page);
+  adoptEarlySubresources(tab, page, topFrameId);
   if (lifecycle === 'active') setActive(tab, pageId, d);
   prunePages(tab);
   d.dirty = true;
@@ -447,12 +447,18 @@ function dropSubresources(tab: TabRecord, page: PageRecord, which: (r: Subresour
   }
 }
 
-function adoptEarlySubresources(tab: TabRecord, page: PageRecord) {
+/**
+ * The early requests of the page's top document join the page, under its top frame's id: Chromium
+ * numbers a main frame that is not yet the primary one (its commit is still on the way) by its frame
+ * tree node id, not 0 (ExtensionApiFrameIdMap::GetFrameId).
+ */
+function adoptEarlySubresources(tab: TabRecord, page: PageRecord, topFrameId: number) {
   const early = tab.earlySubresources;
   if (!early) return;
   for (const [id, r] of Object.entries(early)) {
     if (r.documentId !== page.pageId) continue;
     delete early[id];
+    r.frameId = topFrameId;
     const all = (page.subresources ??= {});
     if (Object.keys(all).length >= LIMITS.subresourcesPerPage) page.dropped.subresources = (page.dropped.subresources ?? 0) + 1;
     else all[id] = r;
@@ -503,9 +509,14 @@ function subresourceFor(tab: TabRecord, e: RequestEventBase, create: boolean, d:
     }
     return null;
   }
+  // A request the top document made before its commit reached the browser carries the main frame's
+  // tree node id (see adoptEarlySubresources): it belongs to the page's top frame.
+  const top = home.page !== null && isTopLevel(e) && e.documentId !== undefined && e.documentId === home.page.pageId
+    ? Object.values(home.page.frames).find((f) => f.parentFrameId === -1)
+    : undefined;
   const r: SubresourceRecord = {
     requestId: clipText(e.requestId, 64),
-    frameId: e.frameId,
+    frameId: top?.frameId ?? e.frameId,
     type: clipText(e.type, 64),
     method: clipText(e.method ?? 'GET', 32),
     url: clipText(e.url, LIMITS.subresourceURLChars),
@@ -621,7 +632,7 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
         if (restore) tab.restoredPageId = known.pageId;
       }
     } else {
-      page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, prerender ? 'prerender' : 'active', d);
+      page = startPage(tab, newPageId(tab, e.documentId), e.frameId, e.url, e.timeStamp, prerender ? 'prerender' : 'active', d);
     }
     page.url = clipText(e.url);
   } else {
@@ -692,7 +703,7 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   if (isTopLevel(e)) {
     // A cancelled top-level navigation (a new one, a download, a 204) leaves the current page as it is.
     if (aborted || e.documentLifecycle === 'cached' || e.documentLifecycle === 'pending_deletion') return;
-    page = startPage(tab, newPageId(tab, e.documentId), e.url, e.timeStamp, e.documentLifecycle === 'prerender' ? 'prerender' : 'active', d);
+    page = startPage(tab, newPageId(tab, e.documentId), e.frameId, e.url, e.timeStamp, e.documentLifecycle === 'prerender' ? 'prerender' : 'active', d);
   } else {
     page = pageFor(tab, e);
   }
@@ -785,10 +796,10 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
       page = known;
     } else if (page === null || page.frames[String(top.frameId)]?.documentId !== undefined) {
       // The page's commit was missed (e.g. before the worker's listeners were ready): start it now.
-      page = startPage(tab, top.documentId, top.url, now, 'active', d);
+      page = startPage(tab, top.documentId, top.frameId, top.url, now, 'active', d);
     }
   } else if (!page) {
-    page = startPage(tab, newPageId(tab, top.documentId), top.url, now, 'active', d);
+    page = startPage(tab, newPageId(tab, top.documentId), top.frameId, top.url, now, 'active', d);
   }
   if (!page) return;
   const present = new Set(active.map((f) => f.frameId));

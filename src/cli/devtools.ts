@@ -65,5 +65,36 @@ export async function openPanel(browser: ChromiumWithExtension, page: Page): Pro
     await devtools.keyboard.press('Control+]');
     return undefined;
   }, 20_000);
+  await whenShown(devtools, panel);
   return { devtools, panel, disconnect: () => cdp.close() };
+}
+
+/**
+ * Whether the panel's document gets animation frames within a second: only a shown panel in a window
+ * that renders does (a panel behind another DevTools tab, or a window behind others, gets none, and
+ * then nothing that waits for a frame, like a hover or a stable layout, ever finishes).
+ */
+const renders = (panel: Frame) => panel.evaluate(() => new Promise<string>((resolve) => {
+  requestAnimationFrame(() => resolve('rendering'));
+  setTimeout(() => resolve(`no animation frame in 1 s (visibilityState ${document.visibilityState}, focus ${document.hasFocus()})`), 1000);
+}));
+
+/**
+ * Brings the DevTools window to the front and makes sure the panel is the one it shows: DevTools reused
+ * for the tab shows whichever panel was selected last. Throws, saying what the panel saw, when it does
+ * not render within 20 s.
+ */
+async function whenShown(devtools: Page, panel: Frame): Promise<void> {
+  let last = '';
+  let attempt = 0;
+  await pollUntil('the Frame Security panel to be shown', async () => {
+    await devtools.bringToFront();
+    last = await renders(panel);
+    if (last === 'rendering') return true;
+    // The window is in front: another panel is shown. The next one, until ours is.
+    if (attempt++ > 0) await devtools.keyboard.press('Control+]');
+    return undefined;
+  }, 20_000).catch((e: unknown) => {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} Last: ${last}.`);
+  });
 }

@@ -38,10 +38,9 @@ async function inspect(path: string, scheme: 'http' | 'https' = 'https') {
   const worker = await browser.worker();
   const tabId = await tabIdOf(worker, url);
   const record = await settledPage(worker, tabId);
+  // (openPanel brings the DevTools window to the front and waits until the panel renders: a window
+  // behind others, or a panel not shown, gets no animation frames, and a hover waited 90 s for one.)
   const opened = await openPanel(browser, page);
-  // This test's DevTools window in front: a window behind others may get no animation frames (Chromium
-  // delivers mouse moves with them: seen, a 90 s wait for a hover) and no keyboard focus.
-  await opened.devtools.bringToFront();
   return { url, worker, tabId, record, opened, panel: opened.panel };
 }
 

@@ -632,6 +632,39 @@ describe('requests of a top-level document whose commit has not arrived (Chromiu
     expect(sortedStrings(d3.resources)).toEqual(['900']);
   });
 
+  // Chromium numbers a main frame that is not yet the primary one by its frame tree node id
+  // (ExtensionApiFrameIdMap::GetFrameId: `!IsInPrimaryMainFrame()` → GetFrameTreeNodeId()), and a
+  // pending-commit document has no lifecycle. Seen in CI: the readiness page's first two images, sent
+  // by its preload scanner before the browser had the commit, came with frameId 1, not 0.
+  const pendingCommit = (requestId: string, url: string, at: number): RequestStartEvent => {
+    const { documentLifecycle: _none, ...e } = chromium({ ...B, frameId: 1 }, requestId, url, at, 'image');
+    return e;
+  };
+
+  test('Chromium: a request the top document sent before its commit reached the browser (frame tree node id, no lifecycle) joins the page under its top frame', () => {
+    const tab = zooWithRequests();
+    onSubresourceStart(tab, pendingCommit('906', 'https://b.test/img.svg', 300), newDelta());
+    expect(earlyIds(tab)).toEqual(['906']);
+    onCommitted(tab, topCommit('B', 'https://b.test/', 305), newDelta());
+    const page = pageOf(tab, 'B');
+    expect(Object.keys(page.frames)).toEqual(['0']);
+    expect(page.subresources!['906']).toMatchObject({ frameId: 0, documentId: 'B' });
+    // The same, when the commit was missed and the browser's frame list starts the page.
+    const tab2 = zooWithRequests();
+    onSubresourceStart(tab2, pendingCommit('907', 'https://b.test/img.svg', 300), newDelta());
+    applyFrameList(tab2, [{ frameId: 0, parentFrameId: -1, url: 'https://b.test/', documentId: 'B', documentLifecycle: 'active', frameType: 'outermost_frame' }], 400, 401, newDelta());
+    expect(activePage(tab2)!.pageId).toBe('B');
+    expect(activePage(tab2)!.subresources!['907']).toMatchObject({ frameId: 0, documentId: 'B' });
+  });
+
+  test('Chromium: such a request whose start event arrives after the commit is also the top frame\'s', () => {
+    const tab = zooWithRequests();
+    onCommitted(tab, topCommit('B', 'https://b.test/', 305), newDelta());
+    onSubresourceStart(tab, pendingCommit('908', 'https://b.test/img.svg', 306), newDelta());
+    expect(earlyIds(tab)).toEqual([]);
+    expect(pageOf(tab, 'B').subresources!['908']).toMatchObject({ frameId: 0, documentId: 'B' });
+  });
+
   test('on a tab with no page yet (its first navigation)', () => {
     const tab = newTabRecord(TAB);
     onSubresourceStart(tab, chromium(B, '901', 'https://b.test/app.css', 300, 'stylesheet'), newDelta());
