@@ -1,5 +1,17 @@
 // Tab records in memory, mirrored to storage.session so that a service-worker (or Firefox event-page)
-// restart loses nothing. Writes are batched: many events in a burst cost one write per changed tab.
+// restart loses nothing. Writes are batched (one set() per flush, for every tab changed since the last
+// one) and incremental: every frame and every subresource request is stored under its own key, and a
+// flush writes only the keys whose content changed since this store last wrote (or loaded) them.
+//
+// Storage layout, for tab N:
+//   tab:N                              the shell: the TabRecord with every page's `frames` empty and no
+//                                      `subresources`, plus `parts`, listing per page the keys of both
+//   part:N:["<pageId>","f","<key>"]    one frame (page.frames[key])
+//   part:N:["<pageId>","r","<key>"]    one subresource request (page.subresources[key])
+// A shell without `parts` is a whole record in the layout before this one, read as is.
+//
+// What changed is found by content, not by the recorder's Delta: the recorder mutates records in place
+// (so object identity says nothing) and its Delta covers the active page only.
 import { MAX_POPUPS, type PopupRecord } from '../shared/protocol.ts';
 import { SNAPSHOT_VERSION, type PageRecord, type TabSnapshot } from '../shared/snapshot.ts';
 import { activePage, newDelta, newTabRecord, type Delta, type TabRecord } from './recorder.ts';
@@ -10,26 +22,159 @@ export interface SessionArea {
   remove(keys: string | string[]): Promise<void>;
 }
 
-const KEY_PREFIX = 'tab:';
+const SHELL_PREFIX = 'tab:';
+const PART_PREFIX = 'part:';
+/** The shortest wait between two flushes, and the wait after a cheap one. */
 export const FLUSH_DELAY_MS = 50;
+/** The longest wait between two flushes (after a flush of about 250 ms of work). */
+export const MAX_FLUSH_DELAY_MS = 1000;
 /** Closed tabs remembered, so that their late events do not bring a record back (ids are not reused). */
 export const CLOSED_TABS_KEPT = 1000;
+
+/** A shell's list, per page id, of the keys of the page's frames and of its requests (null: no `subresources`). */
+export type StoredParts = Record<string, { frames: string[]; requests: string[] | null }>;
+
+const shellKey = (tabId: number | string) => `${SHELL_PREFIX}${tabId}`;
+const partPrefix = (tabId: number | string) => `${PART_PREFIX}${tabId}:`;
+const partKey = (tabId: number | string, pageId: string, kind: 'f' | 'r', key: string) => partPrefix(tabId) + JSON.stringify([pageId, kind, key]);
+
+/**
+ * The wait before the next flush, after one that took `workMs` (building, serializing and writing,
+ * the wait for storage included: Chromium converts the values on the browser's main thread, which is
+ * also a cost to bound). Four times the work, so that flushing even a huge tab takes at most about a
+ * fifth of the time; at least FLUSH_DELAY_MS, at most MAX_FLUSH_DELAY_MS (what a worker restart can lose).
+ */
+export function flushDelayAfter(workMs: number): number {
+  return Math.max(FLUSH_DELAY_MS, Math.min(MAX_FLUSH_DELAY_MS, 4 * workMs));
+}
+
+/** The storage items of one tab's record, shell first: what the store keeps under its keys. */
+export function storedItemsOfTab(tabId: number, tab: TabRecord): Map<string, unknown> {
+  const parts: [string, unknown][] = [];
+  const listed: [string, StoredParts[string]][] = [];
+  const pages = Object.entries(tab.pages).map(([pageId, page]): [string, PageRecord] => {
+    const { subresources, ...rest } = page;
+    const frames = Object.entries(page.frames).filter(([, f]) => f !== undefined);
+    const requests = subresources === undefined ? null : Object.entries(subresources).filter(([, r]) => r !== undefined);
+    for (const [key, f] of frames) parts.push([partKey(tabId, pageId, 'f', key), f]);
+    for (const [key, r] of requests ?? []) parts.push([partKey(tabId, pageId, 'r', key), r]);
+    listed.push([pageId, { frames: frames.map(([k]) => k), requests: requests && requests.map(([k]) => k) }]);
+    return [pageId, { ...rest, frames: {} }];
+  });
+  // Object.fromEntries defines own properties, whatever the key (a page id "__proto__" included).
+  const shell = { ...tab, pages: Object.fromEntries(pages), parts: Object.fromEntries(listed) as StoredParts };
+  return new Map([[shellKey(tabId), shell], ...parts]);
+}
+
+/** The keys of one tab (its shell and parts) among storage's keys, or among the entries of get(null). */
+export function storageKeysOfTab(all: Record<string, unknown> | string[], tabId: number): string[] {
+  const keys = Array.isArray(all) ? all : Object.keys(all);
+  return keys.filter((k) => k === shellKey(tabId) || k.startsWith(partPrefix(tabId)));
+}
+
+interface StoredTab {
+  /** The id in the tab's keys. */
+  keyId: string;
+  record: TabRecord;
+  /** The shell's own `parts`, when it has them (the current layout), else undefined. */
+  parts: StoredParts | undefined;
+  /** The part keys the shell lists that are present. */
+  listed: string[];
+  /** Listed parts that storage did not have (left out of the record). */
+  missing: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const stringsOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Reads one shell and its listed parts; null for a value that is not a record of this SNAPSHOT_VERSION. */
+function assembleTab(keyId: string, value: unknown, all: Record<string, unknown>): StoredTab | null {
+  const rec = value as (TabRecord & { parts?: unknown }) | undefined;
+  // A record from an older extension version is not read as if it were current.
+  if (!isObject(rec) || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') return null;
+  if (rec.parts === undefined) return { keyId, record: rec, parts: undefined, listed: [], missing: 0 };
+  const { parts: rawParts, ...tab } = rec;
+  const parts = isObject(rawParts) ? rawParts : {};
+  const listed: string[] = [];
+  let missing = 0;
+  const collect = (pageId: string, kind: 'f' | 'r', keys: string[]): [string, unknown][] => {
+    const out: [string, unknown][] = [];
+    for (const key of keys) {
+      const k = partKey(keyId, pageId, kind, key);
+      // A listed part that is missing cannot happen with one set() per flush; its entry is left out.
+      if (!Object.hasOwn(all, k) || all[k] === undefined) {
+        missing++;
+        continue;
+      }
+      listed.push(k);
+      out.push([key, all[k]]);
+    }
+    return out;
+  };
+  const pages = Object.entries(isObject(tab.pages) ? tab.pages : {}).map(([pageId, page]): [string, PageRecord] => {
+    const list = Object.hasOwn(parts, pageId) && isObject(parts[pageId]) ? parts[pageId] : {};
+    const frames = Object.fromEntries(collect(pageId, 'f', stringsOf(list.frames))) as PageRecord['frames'];
+    const assembled = { ...page, frames };
+    if (Array.isArray(list.requests)) assembled.subresources = Object.fromEntries(collect(pageId, 'r', stringsOf(list.requests))) as NonNullable<PageRecord['subresources']>;
+    else delete assembled.subresources;
+    return [pageId, assembled];
+  });
+  return { keyId, record: { ...tab, pages: Object.fromEntries(pages) }, parts: parts as StoredParts, listed, missing };
+}
+
+/** Every stored tab (`tab:` keys of this SNAPSHOT_VERSION, in either layout), and the part keys of ids with no shell. */
+function readStoredTabs(all: Record<string, unknown>): { tabs: StoredTab[]; partsWithoutShell: Map<string, string[]> } {
+  const tabs: StoredTab[] = [];
+  const parts = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(all)) {
+    if (key.startsWith(SHELL_PREFIX)) {
+      const t = assembleTab(key.slice(SHELL_PREFIX.length), value, all);
+      if (t) tabs.push(t);
+    } else if (key.startsWith(PART_PREFIX)) {
+      const id = key.slice(PART_PREFIX.length, key.indexOf(':', PART_PREFIX.length));
+      if (!Object.hasOwn(all, shellKey(id))) parts.set(id, [...(parts.get(id) ?? []), key]);
+    }
+  }
+  return { tabs, partsWithoutShell: parts };
+}
+
+/**
+ * The tab records in the entries of storage.session.get(null) (or any subset holding whole tabs), by
+ * tab id: each shell with its listed parts. For the background's load, the CLI and the tests.
+ */
+export function assembleStoredTabs(all: Record<string, unknown>): Map<number, TabRecord> {
+  const out = new Map<number, TabRecord>();
+  for (const { record } of readStoredTabs(all).tabs) if (!out.has(record.tabId)) out.set(record.tabId, record);
+  return out;
+}
 
 type Listener = (tabId: number, delta: Delta, tab: TabRecord | null) => void;
 
 export class TabStore {
   private readonly tabs = new Map<number, TabRecord>();
+  /** Tabs whose stored keys may differ from their record in memory (changed, or closed). */
   private readonly dirty = new Set<number>();
-  private readonly deleted = new Set<number>();
+  /**
+   * Per tab, what storage holds under each of its keys as far as this store knows (it wrote or loaded
+   * it): the value's JSON. The JSON itself rather than a hash of it: comparing it is exact (a hash
+   * collision, however unlikely, would silently keep a stale frame), and its memory is bounded by what
+   * storage.session holds (an entry changes only when a write succeeded; the quota is 10 MB as
+   * Chromium counts, about 3 bytes per byte of JSON), where a hash would cost a pass over every string
+   * at every flush on top of JSON.stringify.
+   */
+  private readonly written = new Map<number, Map<string, string>>();
   /** Tabs that closed, oldest first (CLOSED_TABS_KEPT at most). */
   private readonly closed = new Set<number>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private flushing: Promise<void>;
+  /** The wait before the next flush (flushDelayAfter the last one). */
+  private delay = FLUSH_DELAY_MS;
   private readonly listeners = new Set<Listener>();
   readonly ready: Promise<void>;
 
   constructor(private readonly area: SessionArea) {
     this.ready = this.load();
+    this.flushing = this.ready;
   }
 
   private async load() {
@@ -39,13 +184,36 @@ export class TabStore {
     } catch (err) {
       console.error('Frame Security: could not read storage.session', err);
     }
-    for (const [key, value] of Object.entries(all)) {
-      if (!key.startsWith(KEY_PREFIX)) continue;
-      const rec = value as TabRecord | undefined;
-      // A record from an older extension version is not read as if it were current.
-      if (!rec || typeof rec !== 'object' || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') continue;
-      if (!this.tabs.has(rec.tabId)) this.tabs.set(rec.tabId, rec);
+    const { tabs, partsWithoutShell } = readStoredTabs(all);
+    for (const t of tabs) {
+      if (!this.tabs.has(t.record.tabId)) this.tabs.set(t.record.tabId, t.record);
+      const id = Number(t.keyId);
+      if (!Number.isInteger(id)) continue;
+      const known = new Map<string, string>();
+      // The shell as the next flush builds it, when it says what is stored (nothing listed is missing,
+      // the listing is the one stored), so that the first flush after a restart writes only what changed
+      // since (storage may return keys in another order). Otherwise the stored value's JSON: different, so
+      // that the next flush rewrites it (a record in the layout before parts included).
+      const shell = t.parts === undefined ? undefined : storedItemsOfTab(id, t.record).get(shellKey(id)) as { parts: StoredParts };
+      const same = shell !== undefined && t.missing === 0 && JSON.stringify(shell.parts) === JSON.stringify(t.parts);
+      known.set(shellKey(t.keyId), JSON.stringify(same ? shell : all[shellKey(t.keyId)]));
+      // The parts are the very objects now in memory: their JSON is what the next flush compares with.
+      for (const k of t.listed) known.set(k, JSON.stringify(all[k]));
+      // Parts the shell does not list (left over): the tab's next flush removes them.
+      const listed = new Set(t.listed);
+      const unlisted = storageKeysOfTab(all, id).filter((k) => k !== shellKey(id) && !listed.has(k));
+      for (const k of unlisted) known.set(k, '');
+      this.written.set(id, known);
+      if (unlisted.length > 0) this.dirty.add(id);
     }
+    // Parts of a tab with no shell at all are left over from a closed tab: removed by the first flush.
+    for (const [keyId, keys] of partsWithoutShell) {
+      const id = Number(keyId);
+      if (!Number.isInteger(id)) continue;
+      this.written.set(id, new Map(keys.map((k) => [k, ''])));
+      this.dirty.add(id);
+    }
+    if (this.dirty.size > 0) this.schedule();
   }
 
   onChange(listener: Listener): () => void {
@@ -82,7 +250,6 @@ export class TabStore {
       return delta;
     }
     if (delta.dirty) {
-      this.deleted.delete(tabId);
       this.dirty.add(tabId);
       this.schedule();
     }
@@ -96,8 +263,8 @@ export class TabStore {
     this.closed.add(tabId);
     if (this.closed.size > CLOSED_TABS_KEPT) this.closed.delete(this.closed.values().next().value!);
     if (!this.tabs.delete(tabId)) return;
-    this.dirty.delete(tabId);
-    this.deleted.add(tabId);
+    // Its next flush removes every key stored for it (the record is gone from memory).
+    this.dirty.add(tabId);
     this.schedule();
     const delta = newDelta();
     delta.pageSwitched = true;
@@ -140,34 +307,61 @@ export class TabStore {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       void this.flush();
-    }, FLUSH_DELAY_MS);
+    }, this.delay);
   }
 
   /** Writes every changed tab now. Resolves when storage has it. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const items: Record<string, unknown> = {};
-      for (const id of this.dirty) {
-        const tab = this.tabs.get(id);
-        if (tab) items[KEY_PREFIX + id] = tab;
-      }
-      const removed = [...this.deleted].map((id) => KEY_PREFIX + id);
-      this.dirty.clear();
-      this.deleted.clear();
-      try {
-        if (Object.keys(items).length > 0) await this.area.set(items);
-        if (removed.length > 0) await this.area.remove(removed);
-      } catch (err) {
-        // Quota or a closed context: keep the records in memory and try again with the next change.
-        console.error('Frame Security: could not write storage.session', err);
-        for (const key of Object.keys(items)) this.dirty.add(Number(key.slice(KEY_PREFIX.length)));
-        for (const key of removed) {
-          const id = Number(key.slice(KEY_PREFIX.length));
-          if (!this.tabs.has(id)) this.deleted.add(id);
-        }
-      }
-    });
+    this.flushing = this.flushing.then(() => this.write());
     return this.flushing;
+  }
+
+  /**
+   * One set() with the shell and the changed parts of every dirty tab, then one remove() of the keys
+   * no longer in use (parts of frames and requests that went, every key of a closed tab). On a failure
+   * (quota, a closed context) the tabs stay dirty and `written` keeps what storage holds, so the next
+   * flush writes (or removes) the same keys again.
+   */
+  private async write() {
+    const started = performance.now();
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    try {
+      const items: Record<string, unknown> = {};
+      const now = new Map<number, Map<string, string>>();
+      const removed = new Map<string, number>();
+      for (const id of ids) {
+        const tab = this.tabs.get(id);
+        const before = this.written.get(id);
+        const json = new Map<string, string>();
+        if (tab) {
+          for (const [key, value] of storedItemsOfTab(id, tab)) {
+            const j = JSON.stringify(value);
+            json.set(key, j);
+            if (before?.get(key) !== j) items[key] = value;
+          }
+        }
+        for (const key of before?.keys() ?? []) if (!json.has(key)) removed.set(key, id);
+        now.set(id, json);
+      }
+      // The values are serialized during the call (structured clone, or Chromium's conversion), before
+      // the recorder can change them again.
+      if (Object.keys(items).length > 0) await this.area.set(items);
+      for (const [id, json] of now) {
+        const known = this.written.get(id) ?? new Map<string, string>();
+        for (const [key, j] of json) known.set(key, j);
+        this.written.set(id, known);
+      }
+      if (removed.size > 0) await this.area.remove([...removed.keys()]);
+      for (const [key, id] of removed) this.written.get(id)?.delete(key);
+      for (const id of ids) if (this.written.get(id)?.size === 0) this.written.delete(id);
+    } catch (err) {
+      // Quota or a closed context: keep the records in memory and try again with the next change.
+      console.error('Frame Security: could not write storage.session', err);
+      for (const id of ids) this.dirty.add(id);
+    } finally {
+      this.delay = flushDelayAfter(performance.now() - started);
+    }
   }
 }
 

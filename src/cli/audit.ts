@@ -8,6 +8,7 @@ import { TimeoutError as PuppeteerTimeoutError, type HTTPRequest, type Page as P
 import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, pollUntil, readBrowserFrames, readStoredRecord, isRecordComplete, type ChromiumWithExtension } from './chromium.ts';
 import { isFirefoxRecordComplete, launchFirefoxWithExtension, missingResponses, type FirefoxPrefValue, type FirefoxWithExtension } from './firefox.ts';
 import type { TabRecord } from '../background/recorder.ts';
+import { assembleStoredTabs } from '../background/tab-store.ts';
 import { evaluatePage } from '../shared/evaluate.ts';
 import type { Engine } from '../shared/origin.ts';
 import { buildReport, type Report } from '../shared/report.ts';
@@ -91,10 +92,7 @@ export function popupRecords(all: readonly TabRecord[], tabId: number, page: Pag
 }
 
 async function allRecords(worker: Worker): Promise<TabRecord[]> {
-  return await worker.evaluate(async () => {
-    const got = await chrome.storage.session.get(null);
-    return Object.entries(got).filter(([k]) => k.startsWith('tab:')).map(([, v]) => v);
-  }) as TabRecord[];
+  return [...assembleStoredTabs(await worker.evaluate(() => chrome.storage.session.get(null))).values()];
 }
 
 /** The report of one recorded page and the pages it opened, evaluated for one engine. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
+import { assembleStoredTabs } from '../background/tab-store.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
 
@@ -72,13 +73,18 @@ export async function findTabId(worker: Worker, url: string): Promise<number | n
   }, url);
 }
 
-/** The tab's record as persisted in storage.session. */
+/**
+ * The tab's record as persisted in storage.session: its shell and parts (see tab-store.ts), read in one
+ * get() (one consistent state: the store writes a flush in one set()), assembled here.
+ */
 export async function readStoredRecord(worker: Worker, tabId: number): Promise<TabRecord | null> {
-  return worker.evaluate(async (id) => {
-    const key = `tab:${id}`;
-    const got = await chrome.storage.session.get(key);
-    return (got[key] as TabRecord | undefined) ?? null;
+  // Arrow functions only: the function runs in the worker, where tsx's __name helper (wrapped around
+  // named inner functions) does not exist.
+  const entries = await worker.evaluate(async (id) => {
+    const all = await chrome.storage.session.get(null);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k === `tab:${id}` || k.startsWith(`part:${id}:`)));
   }, tabId);
+  return assembleStoredTabs(entries).get(tabId) ?? null;
 }
 
 export function activePageOf(rec: TabRecord | null): PageRecord | null {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { TimeoutError, type Browser, type Page } from 'puppeteer-core';
 import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
+import { assembleStoredTabs } from '../background/tab-store.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, findFirefox } from './browsers.ts';
 import { activePageOf, EXTENSION_DIR, pollUntil } from './chromium.ts';
@@ -148,17 +149,19 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
           const b = (globalThis as unknown as { browser: ExtensionApi }).browser;
           return (await b.tabs.query({})).find((t) => t.url === u)?.id ?? null;
         }, url),
-      readStoredRecord: (tabId) =>
-        extensionPage.evaluate(async (id) => {
+      // The shell and parts (see tab-store.ts) in one get(), assembled here; arrow functions only in
+      // what runs in the page (tsx wraps named inner functions in a helper the page lacks).
+      readStoredRecord: async (tabId) =>
+        assembleStoredTabs(await extensionPage.evaluate(async (id) => {
           const b = (globalThis as unknown as { browser: ExtensionApi }).browser;
-          const key = `tab:${id}`;
-          return ((await b.storage.session.get(key))[key] as TabRecord | undefined) ?? null;
-        }, tabId),
-      readStoredRecords: () =>
-        extensionPage.evaluate(async () => {
+          const all = await b.storage.session.get(null);
+          return Object.fromEntries(Object.entries(all).filter(([k]) => k === `tab:${id}` || k.startsWith(`part:${id}:`)));
+        }, tabId)).get(tabId) ?? null,
+      readStoredRecords: async () =>
+        [...assembleStoredTabs(await extensionPage.evaluate(async () => {
           const b = (globalThis as unknown as { browser: ExtensionApi }).browser;
-          return Object.entries(await b.storage.session.get(null)).filter(([k]) => k.startsWith('tab:')).map(([, v]) => v as TabRecord);
-        }),
+          return await b.storage.session.get(null);
+        })).values()],
       readBrowserFrames: (tabId) =>
         extensionPage.evaluate(async (id) => {
           const b = (globalThis as unknown as { browser: ExtensionApi }).browser;

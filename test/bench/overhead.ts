@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { storageKeysOfTab } from '../../src/background/tab-store.ts';
 import { activePageOf, findTabId, launchChromiumWithExtension, pollUntil, readStoredRecord, warmUp, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
 import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from '../../src/cli/browsers.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
@@ -51,7 +52,7 @@ export interface OverheadResult {
   medianFetchesWithout: number;
   target: number;
   /** One more load, with storage.session.set wrapped in the worker to count the recorder's writes. */
-  flushes: { writes: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; quota: number; heapMB: number; pagesKept: number };
+  flushes: { writes: number; keysWritten: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; keys: number; quota: number; heapMB: number; pagesKept: number };
 }
 
 
@@ -221,12 +222,12 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
     await worker.evaluate(() => {
       const area = chrome.storage.session as unknown as { set(items: Record<string, unknown>, ...rest: unknown[]): unknown };
       const original = area.set.bind(area);
-      const log: { at: number; bytes: number }[] = [];
+      const log: { at: number; bytes: number; keys: number }[] = [];
       (globalThis as { __flushLog?: typeof log }).__flushLog = log;
       area.set = (items, ...rest) => {
         let bytes = 0;
         for (const v of Object.values(items)) bytes += JSON.stringify(v).length;
-        log.push({ at: Date.now(), bytes });
+        log.push({ at: Date.now(), bytes, keys: Object.keys(items).length });
         return original(items, ...rest);
       };
     });
@@ -234,13 +235,15 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
     await timedLoad(extPage, server, scheme, HEAVY_PATH);
     const { tabId } = await waitForHeavyRecord(worker, url, frames, subresources);
     const settled = Date.now();
-    const log = await worker.evaluate(() => (globalThis as { __flushLog?: { at: number; bytes: number }[] }).__flushLog ?? []);
+    const log = await worker.evaluate(() => (globalThis as { __flushLog?: { at: number; bytes: number; keys: number }[] }).__flushLog ?? []);
     const during = log.filter((x) => x.at >= started && x.at <= settled);
-    const usage = await worker.evaluate(async (id) => ({
-      bytesInUse: await chrome.storage.session.getBytesInUse(`tab:${id}`),
-      quota: chrome.storage.session.QUOTA_BYTES,
-      pagesKept: Object.keys(((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as { pages: object }).pages).length,
-    }), tabId);
+    // The tab's keys: its shell and its parts (see tab-store.ts).
+    const keys = storageKeysOfTab(await worker.evaluate(async () => Object.keys(await chrome.storage.session.get(null))), tabId);
+    const usage = {
+      ...(await worker.evaluate(async (k) => ({ bytesInUse: await chrome.storage.session.getBytesInUse(k), quota: chrome.storage.session.QUOTA_BYTES }), keys)),
+      keys: keys.length,
+      pagesKept: Object.keys((await readStoredRecord(worker, tabId))?.pages ?? {}).length,
+    };
     const bs = await ext.context.browser()!.newBrowserCDPSession();
     const { send, detach } = await attachToWorker(bs, ext.extensionId);
     await send('HeapProfiler.collectGarbage');
@@ -248,13 +251,14 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
     await detach();
     const flushes = {
       writes: during.length,
+      keysWritten: during.reduce((a, x) => a + x.keys, 0),
       totalMB: during.reduce((a, x) => a + x.bytes, 0) / 1e6,
       largestKB: Math.max(0, ...during.map((x) => x.bytes)) / 1e3,
       overLoadMs: settled - started,
       ...usage,
       heapMB: heap / 1e6,
     };
-    log_(`  instrumented load: ${flushes.writes} storage writes, ${flushes.totalMB.toFixed(1)} MB in ${flushes.overLoadMs} ms`);
+    log_(`  instrumented load: ${flushes.writes} storage writes (${flushes.keysWritten} keys), ${flushes.totalMB.toFixed(2)} MB in ${flushes.overLoadMs} ms`);
     return {
       flushes,
       url: server.url(scheme, 'a.test', HEAVY_PATH).replace(/:\d+/, ''),

@@ -5,16 +5,18 @@
 //     reconciliation) driven through the recorder's own functions, (a) alone and (b) through TabStore
 //     with its 50 ms batched flush into a fake storage area that serializes what it is given
 //     (JSON.stringify: the V8 → storage value conversion Chromium does on the worker's thread).
-//   Chromium: the records so built are written into the real extension's storage.session, the worker
-//     is stopped and woken (it loads every record into memory, as after a restart), then
-//     storage.session.getBytesInUse, a timed set() of one record (what one flush costs), and the
-//     worker's heap (CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage).
+//   Chromium: the records so built are written into the real extension's storage.session in the tab
+//     store's layout (a shell per tab, a key per frame and per request), the worker is stopped and
+//     woken (it loads every record into memory, as after a restart), then
+//     storage.session.getBytesInUse, timed set()s (a whole tab, as its first flush writes it, and
+//     one frame's change, the shell and that frame's part), and the worker's heap (CDP
+//     Runtime.getHeapUsage after HeapProfiler.collectGarbage).
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { CDPSession } from 'playwright-core';
 import { launchChromiumWithExtension, pollUntil, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
 import * as rec from '../../src/background/recorder.ts';
-import { TabStore, FLUSH_DELAY_MS, type SessionArea } from '../../src/background/tab-store.ts';
+import { TabStore, FLUSH_DELAY_MS, MAX_FLUSH_DELAY_MS, storedItemsOfTab, type SessionArea } from '../../src/background/tab-store.ts';
 import type { ContentMessages } from '../../src/shared/protocol.ts';
 import { startFixtureServer } from '../fixtures/server.ts';
 import { median } from './core.ts';
@@ -147,8 +149,8 @@ export interface ThroughputRow {
   flushes: number;
   flushedMB: number;
   largestFlushKB: number;
-  /** Share of the TabStore run spent serializing flushes. */
-  flushShare: number;
+  /** Share of the TabStore run beyond the recorder alone: building, serializing, comparing and writing flushes. */
+  storeShare: number;
   /** What the record kept: frames, requests recorded, requests counted as dropped. */
   kept: { frames: number; requests: number; droppedRequests: number; droppedFrames: number };
   recordKB: number;
@@ -193,16 +195,17 @@ export async function benchThroughput(sizes: [number, number][] = [[100, 2], [10
     const st: { ms: number; area: CountingArea }[] = [];
     for (let r = 0; r < runs; r++) st.push(await runStore(stream));
     const stMs = median(st.map((s) => s.ms));
+    const rtMs = median(rt);
     const mid = st.find((s) => s.ms === stMs) ?? st[0]!;
     const page = pageOf(tab!);
     rows.push({
       frames, perFrame, events: stream.steps.length,
-      recorderEps: stream.steps.length / (median(rt) / 1000),
+      recorderEps: stream.steps.length / (rtMs / 1000),
       storeEps: stream.steps.length / (stMs / 1000),
       flushes: mid.area.writes,
       flushedMB: mid.area.bytes / 1e6,
       largestFlushKB: mid.area.largest / 1e3,
-      flushShare: mid.area.serializeMs / mid.ms,
+      storeShare: Math.max(0, 1 - rtMs / stMs),
       kept: {
         frames: Object.keys(page.frames).length,
         requests: Object.keys(page.subresources ?? {}).length,
@@ -264,15 +267,21 @@ export interface StorageRow {
   /** Tabs whose record storage.session accepted before one did not fit. */
   storedTabs: number;
   framesPerTab: number;
-  /** One tab's record as JSON (what the worker serializes per flush of that tab). */
+  /** One tab's record as JSON (what the worker serializes, to compare, per flush of that tab). */
   recordJsonBytes: number;
+  /** Its shell as JSON (what a flush writes whenever the tab's shell changed). */
+  shellJsonBytes: number;
+  /** Its keys (shell and parts). */
+  keysPerTab: number;
   /** storage.session.getBytesInUse(null) after writing the records. */
   bytesInUse: number;
   /** Whether every record could be written (false: set() failed, over the quota). */
   stored: boolean;
   storeError?: string;
-  /** Median ms of one storage.session.set() of one tab's record (one flush of that tab). */
+  /** Median ms of one storage.session.set() of a whole tab (every key: its first flush). */
   setMs: number;
+  /** Median ms of one storage.session.set() of one frame's change (the shell and one part). */
+  oneFrameSetMs: number;
   /** Worker heap after GC, bytes, with these records loaded (after a worker restart). */
   heapUsed: number;
   /** Tabs the restarted worker had in memory. */
@@ -331,42 +340,56 @@ export async function benchStorage(scenarios: { label: string; tabs: number; fra
     for (const s of scenarios) {
       const one = recordedTab(900_000, s.frames, s.perFrame, s.navigations ?? 1);
       await clear();
-      // The records as the tab store writes them: one key per tab, until one no longer fits.
+      // The records as the tab store writes them (its shell and a key per frame and per request, one
+      // set() per tab), until one no longer fits.
       let storeError: string | undefined;
       let storedTabs = 0;
       let setMs = NaN;
+      let oneFrameSetMs = NaN;
+      const itemsOf = (id: number) => {
+        const r = { ...one, tabId: id, pages: Object.fromEntries(Object.entries(one.pages).map(([k, p]) => [k, { ...p, tabId: id }])) };
+        return Object.fromEntries(storedItemsOfTab(id, r));
+      };
+      const timedSet = (items: Record<string, unknown>) => ext.evaluate(async ([value, n]) => {
+        const times: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          await chrome.storage.session.set(value);
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        return times[Math.floor(times.length / 2)]!;
+      }, [items, runs] as const);
+      const keysPerTab = Object.keys(itemsOf(900_000)).length;
+      const shellJsonBytes = JSON.stringify(itemsOf(900_000)['tab:900000']).length;
       for (let t = 0; t < s.tabs && storeError === undefined; t++) {
         const id = 900_000 + t;
-        const r = { ...one, tabId: id, pages: Object.fromEntries(Object.entries(one.pages).map(([k, p]) => [k, { ...p, tabId: id }])) };
-        storeError = await ext.evaluate(async ([key, value]) => {
+        const items = itemsOf(id);
+        storeError = await ext.evaluate(async (value) => {
           try {
-            await chrome.storage.session.set({ [key as string]: value });
+            await chrome.storage.session.set(value);
             return undefined;
           } catch (err) {
             return String(err);
           }
-        }, [`tab:${id}`, r] as const);
+        }, items);
         if (storeError !== undefined) break;
         storedTabs++;
         if (t > 0) continue;
-        // One flush of this tab: set() of its whole record again, under its key (as TabStore.flush does).
-        setMs = await ext.evaluate(async ([key, value, n]) => {
-          const times: number[] = [];
-          for (let i = 0; i < (n as number); i++) {
-            const t0 = performance.now();
-            await chrome.storage.session.set({ [key as string]: value });
-            times.push(performance.now() - t0);
-          }
-          times.sort((a, b) => a - b);
-          return times[Math.floor(times.length / 2)]!;
-        }, [`tab:${id}`, r, runs] as const);
+        // The first flush of this tab (every key), and a flush after one frame changed (shell + its part).
+        setMs = await timedSet(items);
+        const part = Object.keys(items).find((k) => k.startsWith('part:'))!;
+        oneFrameSetMs = await timedSet({ [`tab:${id}`]: items[`tab:${id}`], [part]: items[part] });
       }
       const bytesInUse = await ext.evaluate(() => chrome.storage.session.getBytesInUse(null));
       await restart();
       const loadedTabs = await ext.evaluate(async () => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:9')).length);
       const heapUsed = await heap();
-      rows.push({ label: s.label, tabs: s.tabs, storedTabs, framesPerTab: s.frames, recordJsonBytes: JSON.stringify(one).length, bytesInUse, stored: storeError === undefined, ...(storeError ? { storeError } : {}), setMs, heapUsed, loadedTabs });
-      log(`  storage ${s.label}: ${(bytesInUse / 1e6).toFixed(2)} MB in use, set ${setMs.toFixed(1)} ms, heap ${(heapUsed / 1e6).toFixed(1)} MB${storeError ? `, ${storeError}` : ''}`);
+      rows.push({
+        label: s.label, tabs: s.tabs, storedTabs, framesPerTab: s.frames, recordJsonBytes: JSON.stringify(one).length, shellJsonBytes, keysPerTab, bytesInUse,
+        stored: storeError === undefined, ...(storeError ? { storeError } : {}), setMs, oneFrameSetMs, heapUsed, loadedTabs,
+      });
+      log(`  storage ${s.label}: ${(bytesInUse / 1e6).toFixed(2)} MB in use, set ${setMs.toFixed(1)} ms (whole tab) / ${oneFrameSetMs.toFixed(1)} ms (one frame), heap ${(heapUsed / 1e6).toFixed(1)} MB${storeError ? `, ${storeError}` : ''}`);
     }
     await clear();
     return { quota, baselineHeap, rows };
@@ -376,7 +399,7 @@ export async function benchStorage(scenarios: { label: string; tabs: number; fra
   }
 }
 
-export { FLUSH_DELAY_MS };
+export { FLUSH_DELAY_MS, MAX_FLUSH_DELAY_MS };
 
 /** Allows measuring Node's heap after a full GC (for the record's in-memory size). */
 export function nodeGc(): () => void {

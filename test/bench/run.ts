@@ -11,7 +11,7 @@ import { EXTENSION_DIR } from '../../src/cli/chromium.ts';
 import { benchCore } from './core.ts';
 import { benchOverhead } from './overhead.ts';
 import { benchPanel } from './panel.ts';
-import { benchStorage, benchThroughput, FLUSH_DELAY_MS } from './recorder.ts';
+import { benchStorage, benchThroughput, FLUSH_DELAY_MS, MAX_FLUSH_DELAY_MS } from './recorder.ts';
 
 const TARGET_MS: Record<number, number> = { 1000: 20, 10_000: 200 };
 const only = new Set(process.argv.slice(2));
@@ -91,8 +91,9 @@ if (wanted('overhead')) {
   }
   const f = r.flushes;
   console.log(`storage.session writes during one more (instrumented) load, until the record was complete (${ms(f.overLoadMs)}): ${f.writes} set() calls, ` +
-    `${f.totalMB.toFixed(1)} MB serialized in all, largest ${f.largestKB.toFixed(0)} KB (the whole tab record each time, every ${FLUSH_DELAY_MS} ms)`);
-  console.log(`after it: the tab's record keeps ${f.pagesKept} pages (1 active + up to ${LIMITS.otherPages} others) and uses ${mb(f.bytesInUse)} of the ${mb(f.quota)} storage.session quota; worker heap ${f.heapMB.toFixed(1)} MB\n`);
+    `${f.keysWritten} keys and ${f.totalMB.toFixed(2)} MB serialized in all, largest ${f.largestKB.toFixed(0)} KB (each: the shell and the frames and requests that changed, ` +
+    `${FLUSH_DELAY_MS}–${MAX_FLUSH_DELAY_MS} ms apart)`);
+  console.log(`after it: the tab's record keeps ${f.pagesKept} pages (1 active + up to ${LIMITS.otherPages} others) in ${f.keys} keys and uses ${mb(f.bytesInUse)} of the ${mb(f.quota)} storage.session quota; worker heap ${f.heapMB.toFixed(1)} MB\n`);
 }
 
 if (wanted('panel')) {
@@ -116,12 +117,14 @@ if (wanted('recorder')) {
   const rows = await benchThroughput([[100, 2], [1000, 2], ...(FULL ? [[2000, 1], [2500, 1]] as [number, number][] : [])], RUNS);
   console.log(`Recorder (Node, recorder.ts and tab-store.ts driven directly): a synthetic Chromium-shaped event stream per page (webNavigation, both`);
   console.log(`webRequest listeners, the content observer's observe/probe/embeds, one frame-list reconciliation); ${RUNS} runs. Load average ${before} → ${load()}.`);
-  console.log(`"through TabStore": each event via store.update, the event loop turning every 100 events so the ${FLUSH_DELAY_MS} ms flush runs, storage writes serialized (JSON).`);
+  console.log(`"through TabStore": each event via store.update, the event loop turning every 100 events so the flush (${FLUSH_DELAY_MS}–${MAX_FLUSH_DELAY_MS} ms apart) runs;`);
+  console.log(`"written": the JSON of what the flushes' set() calls carried (each: the shell and the frames and requests that changed); "store share": the share of`);
+  console.log(`the TabStore run beyond the recorder alone (building, serializing and comparing every key of each changed tab, and writing the changed ones).`);
   table([
-    ['frames × requests/frame', 'events', 'recorder alone', 'through TabStore', 'flushes', 'serialized', 'largest write', 'flush share', 'kept: frames, requests (+dropped)', 'record'],
+    ['frames × requests/frame', 'events', 'recorder alone', 'through TabStore', 'flushes', 'written', 'largest write', 'store share', 'kept: frames, requests (+dropped)', 'record'],
     ...rows.map((x) => [
       `${x.frames} × ${x.perFrame}`, x.events, `${Math.round(x.recorderEps).toLocaleString('en')}/s`, `${Math.round(x.storeEps).toLocaleString('en')}/s`, x.flushes,
-      `${x.flushedMB.toFixed(1)} MB`, `${x.largestFlushKB.toFixed(0)} KB`, `${(x.flushShare * 100).toFixed(0)}%`,
+      `${x.flushedMB.toFixed(1)} MB`, `${x.largestFlushKB.toFixed(0)} KB`, `${(x.storeShare * 100).toFixed(0)}%`,
       `${x.kept.frames}${x.kept.droppedFrames ? ` (+${x.kept.droppedFrames})` : ''}, ${x.kept.requests} (+${x.kept.droppedRequests})`, `${(x.recordKB / 1e3).toFixed(2)} MB`,
     ]),
   ]);
@@ -134,14 +137,15 @@ if (wanted('recorder')) {
     { label: '20 tabs, 1,000 frames × 2 requests each', tabs: 20, frames: 1000, perFrame: 2 },
     ...(FULL ? [{ label: '1 tab at its caps: 4 pages × 2,000 frames', tabs: 1, frames: 2000, perFrame: 1, navigations: 4 }] : []),
   ], RUNS, progress, extensionCopy);
-  console.log(`Recorder in Chromium: records built by the recorder from the stream above, written to the real extension's storage.session one key per tab`);
-  console.log(`(until one does not fit), the worker stopped and woken so its TabStore loads them. Quota ${mb(s.quota)} (storage.session.QUOTA_BYTES).`);
+  console.log(`Recorder in Chromium: records built by the recorder from the stream above, written to the real extension's storage.session in TabStore's layout`);
+  console.log(`(per tab a shell and a key per frame and per request, one set() per tab, until one does not fit), the worker stopped and woken so its TabStore`);
+  console.log(`loads them. Quota ${mb(s.quota)} (storage.session.QUOTA_BYTES). "set": a whole tab (its first flush) / one frame's change (the shell and one part).`);
   console.log(`Worker heap after GC with no record: ${mb(s.baselineHeap)}. Load average ${before2} → ${load()}.`);
   table([
-    ['', 'record (JSON)', 'tabs stored', 'bytes in use', 'headroom', 'one flush (set)', 'worker heap', ''],
+    ['', 'record (JSON)', 'shell (JSON)', 'keys/tab', 'tabs stored', 'bytes in use', 'headroom', 'set: whole tab', 'set: 1 frame', 'worker heap', ''],
     ...s.rows.map((x) => [
-      x.label, mb(x.recordJsonBytes), `${x.storedTabs}/${x.tabs}`, mb(x.bytesInUse), mb(s.quota - x.bytesInUse),
-      Number.isNaN(x.setMs) ? '—' : ms(x.setMs), mb(x.heapUsed), x.stored ? 'fits' : 'QUOTA EXCEEDED',
+      x.label, mb(x.recordJsonBytes), mb(x.shellJsonBytes), x.keysPerTab, `${x.storedTabs}/${x.tabs}`, mb(x.bytesInUse), mb(s.quota - x.bytesInUse),
+      Number.isNaN(x.setMs) ? '—' : ms(x.setMs), Number.isNaN(x.oneFrameSetMs) ? '—' : ms(x.oneFrameSetMs), mb(x.heapUsed), x.stored ? 'fits' : 'QUOTA EXCEEDED',
     ]),
   ]);
   console.log(`Per-tab caps (LIMITS in recorder.ts): ${Object.entries(LIMITS).map(([k, v]) => `${k} ${v}`).join(', ')}.`);

@@ -4,7 +4,8 @@
 import { expect, test, type Frame, type Page, type Worker } from '@playwright/test';
 import { openPanel, REMOTE_DEBUGGING_ARG, type OpenPanel } from '../../src/cli/devtools.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import type { TabRecord } from '../../src/background/recorder.ts';
+import { assembleStoredTabs } from '../../src/background/tab-store.ts';
+import { activePageOf } from '../../src/cli/chromium.ts';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import { allFrames, launchChromium, recordedFrameFor, settledPage, tabIdOf, warmUp, type Launched } from './harness.ts';
 
@@ -58,13 +59,16 @@ async function serviceWorkerControl(launched: Launched) {
   };
 }
 
-/** The tab's stored record, read in an extension page (works whether or not the worker runs). */
+/**
+ * The tab's stored record (its shell and parts, see tab-store.ts, in one get()), read in an extension
+ * page (works whether or not the worker runs) and assembled here.
+ */
 async function storedPageVia(panel: Frame, tabId: number) {
-  return panel.evaluate(async (id) => {
-    const key = `tab:${id}`;
-    const rec = (await chrome.storage.session.get(key))[key] as TabRecord | undefined;
-    return rec?.activePageId ? rec.pages[rec.activePageId] ?? null : null;
+  const entries = await panel.evaluate(async (id) => {
+    const all = await chrome.storage.session.get(null);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k === `tab:${id}` || k.startsWith(`part:${id}:`)));
   }, tabId);
+  return activePageOf(assembleStoredTabs(entries).get(tabId) ?? null);
 }
 
 test('the real DevTools panel lists every frame of the zoo page, nested as in the page', async () => {
