@@ -9,6 +9,11 @@
 //   part:N:["<pageId>","f","<key>"]    one frame (page.frames[key])
 //   part:N:["<pageId>","r","<key>"]    one subresource request (page.subresources[key])
 // A shell without `parts` is a whole record in the layout before this one, read as is.
+// Every value is stored as its JSON text (a string), not as an object: Chromium counts a stored value's
+// estimated memory against storage.session's 10 MB quota, about 3 bytes per byte of JSON for an object
+// tree and about 1 for a string, and converts a string on the browser's main thread at the cost of a
+// copy. The text is also what a flush compares. A value stored as an object (an earlier version) is
+// still read.
 //
 // What changed is found by content, not by the recorder's Delta: the recorder mutates records in place
 // (so object identity says nothing) and its Delta covers the active page only.
@@ -48,22 +53,22 @@ export function flushDelayAfter(workMs: number): number {
   return Math.max(FLUSH_DELAY_MS, Math.min(MAX_FLUSH_DELAY_MS, 4 * workMs));
 }
 
-/** The storage items of one tab's record, shell first: what the store keeps under its keys. */
-export function storedItemsOfTab(tabId: number, tab: TabRecord): Map<string, unknown> {
-  const parts: [string, unknown][] = [];
+/** The storage items of one tab's record, shell first: what the store keeps under its keys (JSON text). */
+export function storedItemsOfTab(tabId: number, tab: TabRecord): Map<string, string> {
+  const parts: [string, string][] = [];
   const listed: [string, StoredParts[string]][] = [];
   const pages = Object.entries(tab.pages).map(([pageId, page]): [string, PageRecord] => {
     const { subresources, ...rest } = page;
     const frames = Object.entries(page.frames).filter(([, f]) => f !== undefined);
     const requests = subresources === undefined ? null : Object.entries(subresources).filter(([, r]) => r !== undefined);
-    for (const [key, f] of frames) parts.push([partKey(tabId, pageId, 'f', key), f]);
-    for (const [key, r] of requests ?? []) parts.push([partKey(tabId, pageId, 'r', key), r]);
+    for (const [key, f] of frames) parts.push([partKey(tabId, pageId, 'f', key), JSON.stringify(f)]);
+    for (const [key, r] of requests ?? []) parts.push([partKey(tabId, pageId, 'r', key), JSON.stringify(r)]);
     listed.push([pageId, { frames: frames.map(([k]) => k), requests: requests && requests.map(([k]) => k) }]);
     return [pageId, { ...rest, frames: {} }];
   });
   // Object.fromEntries defines own properties, whatever the key (a page id "__proto__" included).
   const shell = { ...tab, pages: Object.fromEntries(pages), parts: Object.fromEntries(listed) as StoredParts };
-  return new Map([[shellKey(tabId), shell], ...parts]);
+  return new Map([[shellKey(tabId), JSON.stringify(shell)], ...parts]);
 }
 
 /** The keys of one tab (its shell and parts) among storage's keys, or among the entries of get(null). */
@@ -85,11 +90,21 @@ interface StoredTab {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A stored value: its JSON text parsed (undefined when it is not JSON), or an object as is (an earlier version's). */
+function valueOf(stored: unknown): unknown {
+  if (typeof stored !== 'string') return stored;
+  try {
+    return JSON.parse(stored) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 const stringsOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Reads one shell and its listed parts; null for a value that is not a record of this SNAPSHOT_VERSION. */
-function assembleTab(keyId: string, value: unknown, all: Record<string, unknown>): StoredTab | null {
-  const rec = value as (TabRecord & { parts?: unknown }) | undefined;
+function assembleTab(keyId: string, stored: unknown, all: Record<string, unknown>): StoredTab | null {
+  const rec = valueOf(stored) as (TabRecord & { parts?: unknown }) | undefined;
   // A record from an older extension version is not read as if it were current.
   if (!isObject(rec) || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') return null;
   if (rec.parts === undefined) return { keyId, record: rec, parts: undefined, listed: [], missing: 0 };
@@ -101,13 +116,15 @@ function assembleTab(keyId: string, value: unknown, all: Record<string, unknown>
     const out: [string, unknown][] = [];
     for (const key of keys) {
       const k = partKey(keyId, pageId, kind, key);
-      // A listed part that is missing cannot happen with one set() per flush; its entry is left out.
-      if (!Object.hasOwn(all, k) || all[k] === undefined) {
+      // A listed part that is missing cannot happen with one set() per flush; its entry is left out
+      // (so is one that is not JSON: storage holds only what the store wrote, but read defensively).
+      const value = Object.hasOwn(all, k) ? valueOf(all[k]) : undefined;
+      if (!isObject(value)) {
         missing++;
         continue;
       }
       listed.push(k);
-      out.push([key, all[k]]);
+      out.push([key, value]);
     }
     return out;
   };
@@ -157,10 +174,9 @@ export class TabStore {
   /**
    * Per tab, what storage holds under each of its keys as far as this store knows (it wrote or loaded
    * it): the value's JSON. The JSON itself rather than a hash of it: comparing it is exact (a hash
-   * collision, however unlikely, would silently keep a stale frame), and its memory is bounded by what
-   * storage.session holds (an entry changes only when a write succeeded; the quota is 10 MB as
-   * Chromium counts, about 3 bytes per byte of JSON), where a hash would cost a pass over every string
-   * at every flush on top of JSON.stringify.
+   * collision, however unlikely, would silently keep a stale frame), and it is the very string stored:
+   * its memory is what storage.session holds (an entry changes only when a write succeeded), where a
+   * hash would cost a pass over every string at every flush on top of JSON.stringify.
    */
   private readonly written = new Map<number, Map<string, string>>();
   /** Tabs that closed, oldest first (CLOSED_TABS_KEPT at most). */
@@ -190,15 +206,12 @@ export class TabStore {
       const id = Number(t.keyId);
       if (!Number.isInteger(id)) continue;
       const known = new Map<string, string>();
-      // The shell as the next flush builds it, when it says what is stored (nothing listed is missing,
-      // the listing is the one stored), so that the first flush after a restart writes only what changed
-      // since (storage may return keys in another order). Otherwise the stored value's JSON: different, so
-      // that the next flush rewrites it (a record in the layout before parts included).
-      const shell = t.parts === undefined ? undefined : storedItemsOfTab(id, t.record).get(shellKey(id)) as { parts: StoredParts };
-      const same = shell !== undefined && t.missing === 0 && JSON.stringify(shell.parts) === JSON.stringify(t.parts);
-      known.set(shellKey(t.keyId), JSON.stringify(same ? shell : all[shellKey(t.keyId)]));
-      // The parts are the very objects now in memory: their JSON is what the next flush compares with.
-      for (const k of t.listed) known.set(k, JSON.stringify(all[k]));
+      // What storage holds, as the next flush compares it: the stored text, so that the first flush
+      // after a restart writes only what changed since. A shell with missing parts, or any value stored
+      // as an object (an earlier version), is known as '' so that the next flush rewrites it.
+      const text = (k: string) => (typeof all[k] === 'string' ? all[k] : '');
+      known.set(shellKey(t.keyId), t.missing === 0 ? text(shellKey(t.keyId)) : '');
+      for (const k of t.listed) known.set(k, text(k));
       // Parts the shell does not list (left over): the tab's next flush removes them.
       const listed = new Set(t.listed);
       const unlisted = storageKeysOfTab(all, id).filter((k) => k !== shellKey(id) && !listed.has(k));
@@ -335,17 +348,15 @@ export class TabStore {
         const before = this.written.get(id);
         const json = new Map<string, string>();
         if (tab) {
-          for (const [key, value] of storedItemsOfTab(id, tab)) {
-            const j = JSON.stringify(value);
+          for (const [key, j] of storedItemsOfTab(id, tab)) {
             json.set(key, j);
-            if (before?.get(key) !== j) items[key] = value;
+            if (before?.get(key) !== j) items[key] = j;
           }
         }
         for (const key of before?.keys() ?? []) if (!json.has(key)) removed.set(key, id);
         now.set(id, json);
       }
-      // The values are serialized during the call (structured clone, or Chromium's conversion), before
-      // the recorder can change them again.
+      // The values are strings: what the recorder changes next cannot reach them.
       if (Object.keys(items).length > 0) await this.area.set(items);
       for (const [id, json] of now) {
         const known = this.written.get(id) ?? new Map<string, string>();
