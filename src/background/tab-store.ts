@@ -330,44 +330,84 @@ export class TabStore {
   }
 
   /**
-   * One set() with the shell and the changed parts of every dirty tab, then one remove() of the keys
-   * no longer in use (parts of frames and requests that went, every key of a closed tab). On a failure
-   * (quota, a closed context) the tabs stay dirty and `written` keeps what storage holds, so the next
-   * flush writes (or removes) the same keys again.
+   * One remove() of the keys no longer in use (parts of frames and requests that went, every key of a
+   * closed tab: first, so that the room they free is there for the writes), then one set() with the
+   * shell and the changed parts of every dirty tab. When that set() fails and it carried several tabs,
+   * each tab is written on its own: one tab over the quota does not keep the others from being saved.
+   * A tab whose write (or removal) failed stays dirty and `written` keeps what storage holds, so the
+   * next flush writes (or removes) the same keys again; its record stays in memory meanwhile.
    */
   private async write() {
     const started = performance.now();
     const ids = [...this.dirty];
     this.dirty.clear();
+    const failed = new Set<number>();
+    const errors: unknown[] = [];
     try {
-      const items: Record<string, unknown> = {};
+      const items = new Map<number, Record<string, string>>();
       const now = new Map<number, Map<string, string>>();
       const removed = new Map<string, number>();
       for (const id of ids) {
         const tab = this.tabs.get(id);
         const before = this.written.get(id);
         const json = new Map<string, string>();
+        const changed: Record<string, string> = {};
+        let n = 0;
         if (tab) {
           for (const [key, j] of storedItemsOfTab(id, tab)) {
             json.set(key, j);
-            if (before?.get(key) !== j) items[key] = j;
+            if (before?.get(key) !== j) {
+              changed[key] = j;
+              n++;
+            }
           }
         }
         for (const key of before?.keys() ?? []) if (!json.has(key)) removed.set(key, id);
         now.set(id, json);
+        if (n > 0) items.set(id, changed);
       }
-      // The values are strings: what the recorder changes next cannot reach them.
-      if (Object.keys(items).length > 0) await this.area.set(items);
-      for (const [id, json] of now) {
+      if (removed.size > 0) {
+        try {
+          await this.area.remove([...removed.keys()]);
+          for (const [key, id] of removed) this.written.get(id)?.delete(key);
+        } catch (err) {
+          errors.push(err);
+          for (const id of removed.values()) failed.add(id);
+        }
+      }
+      const saved = (id: number) => {
         const known = this.written.get(id) ?? new Map<string, string>();
-        for (const [key, j] of json) known.set(key, j);
+        for (const [key, j] of now.get(id)!) known.set(key, j);
         this.written.set(id, known);
+      };
+      // The values are strings: what the recorder changes next cannot reach them.
+      if (items.size > 0) {
+        try {
+          await this.area.set(items.size === 1 ? items.values().next().value! : Object.assign({}, ...items.values()) as Record<string, string>);
+          for (const id of items.keys()) saved(id);
+        } catch (err) {
+          errors.push(err);
+          if (items.size === 1) {
+            for (const id of items.keys()) failed.add(id);
+          } else {
+            for (const [id, tabItems] of items) {
+              try {
+                await this.area.set(tabItems);
+                saved(id);
+              } catch {
+                failed.add(id);
+              }
+            }
+          }
+        }
       }
-      if (removed.size > 0) await this.area.remove([...removed.keys()]);
-      for (const [key, id] of removed) this.written.get(id)?.delete(key);
       for (const id of ids) if (this.written.get(id)?.size === 0) this.written.delete(id);
+      if (failed.size > 0) {
+        // Quota or a closed context: keep the records in memory and try again with the next change.
+        console.error(`Frame Security: could not write storage.session for tab(s) ${[...failed].join(', ')}`, errors[0]);
+        for (const id of failed) this.dirty.add(id);
+      }
     } catch (err) {
-      // Quota or a closed context: keep the records in memory and try again with the next change.
       console.error('Frame Security: could not write storage.session', err);
       for (const id of ids) this.dirty.add(id);
     } finally {

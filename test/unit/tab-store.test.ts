@@ -52,11 +52,24 @@ class FakeArea implements SessionArea {
     return out;
   }
 
+  /** When set: a set() that would leave more than this many characters of JSON stored rejects, writing nothing. */
+  quota: number | null = null;
+
+  /** The characters of JSON stored (what `quota` limits). */
+  size(data: Map<string, unknown> = this.data): number {
+    let n = 0;
+    for (const [k, v] of data) n += k.length + JSON.stringify(v).length;
+    return n;
+  }
+
   async set(items: Record<string, unknown>): Promise<void> {
     this.sets.push(items);
     if (this.failSets > 0) {
       this.failSets -= 1;
       throw new Error('QUOTA_BYTES quota exceeded');
+    }
+    if (this.quota !== null && this.size(new Map([...this.data, ...Object.entries(items)])) > this.quota) {
+      throw new Error('Resource::kQuotaBytes quota exceeded');
     }
     for (const [k, v] of Object.entries(items)) this.data.set(k, structuredClone(v));
   }
@@ -491,6 +504,40 @@ describe('TabStore layout: a shell per tab, a part per frame and per request, on
     expect([...area.data.keys()].sort()).toEqual([...Object.keys(items), 'settings'].sort());
     expect(storedTabs(area)).toStrictEqual(memoryTabs(store));
     expect((JSON.parse(area.data.get('tab:1') as string) as { parts: Record<string, { frames: string[] }> }).parts['A']!.frames).not.toContain('2');
+  });
+
+  test('over the quota, each tab is written on its own: the tabs that fit are saved, the one that does not stays in memory and dirty', async () => {
+    const area = new FakeArea();
+    const store = new TabStore(area);
+    await store.ready;
+    recordPage(store, 1, 'A', 2);
+    await store.flush();
+    const small = area.size();
+    area.quota = 3 * small;
+    // Tab 2 is big (over the quota on its own), tab 3 small; both change before the next flush.
+    recordPage(store, 2, 'B', 60);
+    recordPage(store, 3, 'C', 2);
+    await store.flush();
+    expect(area.size()).toBeLessThanOrEqual(area.quota);
+    const stored = storedTabs(area);
+    expect([...stored.keys()].sort()).toEqual([1, 3]);
+    expect(stored.get(3)).toStrictEqual(store.peek(3));
+    expect(Object.keys(store.peek(2)!.pages['B']!.frames)).toHaveLength(61);
+    // Tab 2 is still dirty: the next flush tries it again (and fails again, writing nothing of it).
+    const sets = area.sets.length;
+    store.update(3, dirtyStep);
+    await store.flush();
+    expect(area.sets.slice(sets).map(keysOf)).toEqual([keysOf(Object.fromEntries(storedItemsOfTab(2, store.peek(2)!)))]);
+    expect([...storedTabs(area).keys()].sort()).toEqual([1, 3]);
+    // Once tabs 1 and 3 close, their removal (done before the writes) makes room: tab 2 is saved.
+    const big = area.size(new Map(storedItemsOfTab(2, store.peek(2)!)));
+    area.quota = big + small;
+    expect(area.size() + big, 'tab 2 does not fit beside tabs 1 and 3').toBeGreaterThan(area.quota);
+    store.delete(1);
+    store.delete(3);
+    await store.flush();
+    expect(storedTabs(area)).toStrictEqual(memoryTabs(store));
+    expect([...storedTabs(area).keys()]).toEqual([2]);
   });
 
   test('after a flush of T ms of work, the next waits max(FLUSH_DELAY_MS, min(MAX_FLUSH_DELAY_MS, 4T))', async () => {
