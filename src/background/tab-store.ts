@@ -31,7 +31,7 @@ const SHELL_PREFIX = 'tab:';
 const PART_PREFIX = 'part:';
 /** The shortest wait between two flushes, and the wait after a cheap one. */
 export const FLUSH_DELAY_MS = 50;
-/** The longest wait between two flushes (after a flush of about 250 ms of work). */
+/** The longest wait between two flushes (after a flush of about 100 ms of work). */
 export const MAX_FLUSH_DELAY_MS = 1000;
 /** Closed tabs remembered, so that their late events do not bring a record back (ids are not reused). */
 export const CLOSED_TABS_KEPT = 1000;
@@ -46,11 +46,13 @@ const partKey = (tabId: number | string, pageId: string, kind: 'f' | 'r', key: s
 /**
  * The wait before the next flush, after one that took `workMs` (building, serializing and writing,
  * the wait for storage included: Chromium converts the values on the browser's main thread, which is
- * also a cost to bound). Four times the work, so that flushing even a huge tab takes at most about a
- * fifth of the time; at least FLUSH_DELAY_MS, at most MAX_FLUSH_DELAY_MS (what a worker restart can lose).
+ * also a cost to bound). Ten times the work, so that flushing a loading page takes at most about a
+ * tenth of the time (each flush serializes every frame and request of a changed tab to compare them);
+ * at least FLUSH_DELAY_MS, at most MAX_FLUSH_DELAY_MS (what a worker restart can lose). The panel does
+ * not wait for flushes: it gets each change as it is recorded.
  */
 export function flushDelayAfter(workMs: number): number {
-  return Math.max(FLUSH_DELAY_MS, Math.min(MAX_FLUSH_DELAY_MS, 4 * workMs));
+  return Math.max(FLUSH_DELAY_MS, Math.min(MAX_FLUSH_DELAY_MS, 10 * workMs));
 }
 
 /** The storage items of one tab's record, shell first: what the store keeps under its keys (JSON text). */
