@@ -747,6 +747,34 @@ describe('pruning', () => {
     expect(d.resources.size).toBe(0);
   });
 
+  // Seen in Chromium 150 (one image in about ten loads of a 90-frame page): a new frame's first request,
+  // sent before the browser had its commit, labelled with the initial about:blank document's id.
+  test('Chromium: a request a new frame\'s document sent before its commit, under the initial document\'s id, stays as the committed document\'s', () => {
+    const tab = zoo();
+    const before = { tabId: TAB, frameId: 5, parentFrameId: 0, parentDocumentId: 'A', url: 'https://a.test/five', frameType: 'sub_frame' as const, documentLifecycle: 'active' as const };
+    onBeforeNavigate(tab, { ...before, timeStamp: 200 }, newDelta());
+    const initial: Doc = { frameId: 5, parentFrameId: 0, documentId: 'S5-initial', parentDocumentId: 'A', origin: 'https://a.test' };
+    onSubresourceStart(tab, chromium(initial, 'r5', 'https://a.test/img.svg?k=0', 250, 'image'), newDelta());
+    const d = step((d) => onCommitted(tab, { ...before, timeStamp: 254, documentId: 'S5', transitionType: 'auto_subframe' }, d));
+    expect(activePage(tab)!.subresources!['r5']).toMatchObject({ frameId: 5, documentId: 'S5', state: 'pending' });
+    expect([...d.resources]).toEqual(['r5']);
+    expect(tab.goneRequestIds ?? []).toEqual([]);
+    // Its later events update it.
+    onSubresourceCompleted(tab, completed(chromium(initial, 'r5', 'https://a.test/img.svg?k=0', 250, 'image'), 260), newDelta());
+    expect(activePage(tab)!.subresources!['r5']!.state).toBe('complete');
+  });
+
+  test('Chromium: at a new commit, the previous document\'s requests, and unknown documents\' requests from before the navigation, are still dropped', () => {
+    const tab = zooWithRequests();
+    // r1 is S1's (the frame's recorded document); r1x, of a document no event named, started before the navigation.
+    onSubresourceStart(tab, chromium({ ...S1, documentId: 'S1-unknown' }, 'r1x', 'https://b.test/x.js', 150), newDelta());
+    onSubresourceStart(tab, chromium({ ...S1, documentId: 'S1-initial' }, 'r1y', 'https://b.test/y.js', 199), newDelta());
+    navigateSub(tab, { frameId: 1, parentFrameId: 0, documentId: 'S1b', parentDocumentId: 'A', url: 'https://b.test/other', at: 190 });
+    const page = activePage(tab)!;
+    expect(ids(page)).toEqual(['r0', 'r1y', 'r3']);
+    expect(page.subresources!['r1y']!.documentId).toBe('S1b');
+  });
+
   test('Firefox (no document ids): a frame\'s requests that started before its new commit are dropped, later ones stay', () => {
     const tab = firefoxPage();
     wholeRequest(tab, firefox(0, -1, '10', 'https://a.test/top.js', 150, 'https://a.test/'));
