@@ -181,7 +181,7 @@ function setActive(tab: TabRecord, pageId: string, d: Delta) {
  * are now active: re-key its frames, keeping what was recorded of them while it was prerendered.
  */
 function activatePrerender(page: PageRecord, topFrameId: number) {
-  const oldTop = Object.values(page.frames).find((f) => f.parentFrameId === -1);
+  const oldTop = topFrameOf(page);
   if (oldTop && oldTop.frameId !== topFrameId) {
     delete page.frames[String(oldTop.frameId)];
     for (const f of Object.values(page.frames)) if (f.parentFrameId === oldTop.frameId) f.parentFrameId = topFrameId;
@@ -191,6 +191,9 @@ function activatePrerender(page: PageRecord, topFrameId: number) {
   }
   for (const f of Object.values(page.frames)) if (f.documentLifecycle === 'prerender') f.documentLifecycle = 'active';
 }
+
+/** The page's top-level frame, if recorded. */
+const topFrameOf = (page: PageRecord): FrameRecord | undefined => Object.values(page.frames).find((f) => f.parentFrameId === -1);
 
 /** Keeps the active page and the most recent few others (back/forward cache and prerender candidates). */
 function prunePages(tab: TabRecord) {
@@ -523,13 +526,12 @@ function subresourceFor(tab: TabRecord, e: RequestEventBase, create: boolean, d:
     return null;
   }
   // A request the top document made before its commit reached the browser carries the main frame's
-  // tree node id (see adoptEarlySubresources): it belongs to the page's top frame.
-  const top = home.page !== null && isTopLevel(e) && e.documentId !== undefined && e.documentId === home.page.pageId
-    ? Object.values(home.page.frames).find((f) => f.parentFrameId === -1)
-    : undefined;
+  // tree node id (see adoptEarlySubresources): it belongs to the page's top frame (looked up only then).
+  const renumbered = home.page !== null && isTopLevel(e) && e.documentId !== undefined && e.documentId === home.page.pageId &&
+    home.page.frames[String(e.frameId)]?.parentFrameId !== -1;
   const r: SubresourceRecord = {
     requestId: clipText(e.requestId, 64),
-    frameId: top?.frameId ?? e.frameId,
+    frameId: (renumbered ? topFrameOf(home.page!)?.frameId : undefined) ?? e.frameId,
     type: clipText(e.type, 64),
     method: clipText(e.method ?? 'GET', 32),
     url: clipText(e.url, LIMITS.subresourceURLChars),
@@ -658,13 +660,15 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   if (newDocument) {
     removeDescendants(tab, page, f.frameId, e.documentId, d);
     forgetDocument(f, e.documentId);
-    const sentBeforeCommit = (r: SubresourceRecord) => sentBeforeItsCommit(r, f.documentId, f.pendingNavigationAt, e.documentId);
-    dropSubresources(tab, page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp) && !sentBeforeCommit(r), d);
-    for (const r of Object.values(page.subresources ?? {})) {
-      if (r.frameId !== f.frameId || !sentBeforeCommit(r)) continue;
-      r.documentId = e.documentId!;
-      changed(page, r.requestId, d);
+    // First the committing document's requests that left under another id, then whatever else is gone.
+    if (e.documentId !== undefined && f.pendingNavigationAt !== undefined) {
+      for (const r of Object.values(page.subresources ?? {})) {
+        if (r.frameId !== f.frameId || !sentBeforeItsCommit(r, f.documentId, f.pendingNavigationAt, e.documentId)) continue;
+        r.documentId = e.documentId;
+        changed(page, r.requestId, d);
+      }
     }
+    dropSubresources(tab, page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp), d);
     const response = takePending(tab, e.frameId, e.url);
     if (response) f.response = response;
     // The frame element's sandbox attribute is read when the navigation starts (HTML snapshots the

@@ -83,8 +83,6 @@ interface StoredTab {
   /** The id in the tab's keys. */
   keyId: string;
   record: TabRecord;
-  /** The shell's own `parts`, when it has them (the current layout), else undefined. */
-  parts: StoredParts | undefined;
   /** The part keys the shell lists that are present. */
   listed: string[];
   /** Listed parts that storage did not have (left out of the record). */
@@ -109,7 +107,7 @@ function assembleTab(keyId: string, stored: unknown, all: Record<string, unknown
   const rec = valueOf(stored) as (TabRecord & { parts?: unknown }) | undefined;
   // A record from an older extension version is not read as if it were current.
   if (!isObject(rec) || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') return null;
-  if (rec.parts === undefined) return { keyId, record: rec, parts: undefined, listed: [], missing: 0 };
+  if (rec.parts === undefined) return { keyId, record: rec, listed: [], missing: 0 };
   const { parts: rawParts, ...tab } = rec;
   const parts = isObject(rawParts) ? rawParts : {};
   const listed: string[] = [];
@@ -138,7 +136,7 @@ function assembleTab(keyId: string, stored: unknown, all: Record<string, unknown
     else delete assembled.subresources;
     return [pageId, assembled];
   });
-  return { keyId, record: { ...tab, pages: Object.fromEntries(pages) }, parts: parts as StoredParts, listed, missing };
+  return { keyId, record: { ...tab, pages: Object.fromEntries(pages) }, listed, missing };
 }
 
 /** Every stored tab (`tab:` keys of this SNAPSHOT_VERSION, in either layout), and the part keys of ids with no shell. */
@@ -354,19 +352,15 @@ export class TabStore {
         const before = this.written.get(id);
         const json = new Map<string, string>();
         const changed: Record<string, string> = {};
-        let n = 0;
         if (tab) {
           for (const [key, j] of storedItemsOfTab(id, tab)) {
             json.set(key, j);
-            if (before?.get(key) !== j) {
-              changed[key] = j;
-              n++;
-            }
+            if (before?.get(key) !== j) changed[key] = j;
           }
         }
         for (const key of before?.keys() ?? []) if (!json.has(key)) removed.set(key, id);
         now.set(id, json);
-        if (n > 0) items.set(id, changed);
+        if (Object.keys(changed).length > 0) items.set(id, changed);
       }
       if (removed.size > 0) {
         try {
@@ -385,7 +379,7 @@ export class TabStore {
       // The values are strings: what the recorder changes next cannot reach them.
       if (items.size > 0) {
         try {
-          await this.area.set(items.size === 1 ? items.values().next().value! : Object.assign({}, ...items.values()) as Record<string, string>);
+          await this.area.set(Object.assign({}, ...items.values()) as Record<string, string>);
           for (const id of items.keys()) saved(id);
         } catch (err) {
           errors.push(err);
