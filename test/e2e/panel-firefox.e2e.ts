@@ -62,13 +62,20 @@ async function inspect(path: string, scheme: 'http' | 'https') {
 }
 
 /** Waits until the panel shows the core's badges for every frame of the stored record; returns both. */
-async function converge(panel: Page, tabId: number): Promise<{ record: PageRecord; expected: ShownRow[] }> {
+async function converge(panel: Page, tabId: number, ready: (record: PageRecord) => string | null = () => null): Promise<{ record: PageRecord; expected: ShownRow[] }> {
   let record: PageRecord | null = null;
   let expected: ShownRow[] = [];
   await expect.poll(async () => {
     const tab = await ff.readStoredRecord(tabId);
     record = tab?.activePageId ? tab.pages[tab.activePageId] ?? null : null;
     if (!record) return 'no record';
+    // Firefox moves a cross-origin frame's navigation to another process by aborting it after its
+    // response (NS_BINDING_ABORTED, recorded as an error) and starting it again: the panel and the record
+    // can agree on that moment. Compare them once no frame is between the two.
+    const unsettled = Object.values(record.frames).filter((f) => f.status === 'navigating' || f.error === 'NS_BINDING_ABORTED');
+    if (unsettled.length > 0) return `frames still loading: ${unsettled.map((f) => `${f.frameId} ${f.status} ${f.error ?? ''} ${f.url}`).join('; ')}`;
+    const notReady = ready(record);
+    if (notReady !== null) return notReady;
     expected = evaluatePage(record, { engine: 'firefox' }).frames.map(expectedRow).sort(byFrameId);
     const shown = (await panel.evaluate(readShownRows)).sort(byFrameId);
     if (shown.length === 0) return `no rows; the panel says: ${(await panel.evaluate(() => document.body.innerText)).slice(0, 300)}`;
@@ -107,13 +114,26 @@ for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'
 test('Firefox: selecting frames shows their findings and verdicts: the COEP-blocked frame, and the child only Firefox isolates', async () => {
   const { tabId, panel, site } = await inspect('/iso/both.html', 'https');
   try {
-    const { record } = await converge(panel, tabId);
-    const frameOf = (elementId: string) => {
+    const mappedFrame = (record: PageRecord, elementId: string) => {
       for (const parent of Object.values(record.frames)) {
         const el = parent.embeds?.find((e) => e.id === elementId);
-        if (el?.frameId != null) return el.frameId;
+        if (el?.frameId != null) return record.frames[String(el.frameId)] ?? null;
       }
-      throw new Error(`no recorded frame for #${elementId}`);
+      return null;
+    };
+    // The frames this test selects must hold their own documents first (a frame element's initial
+    // about:blank, same origin with its parent, is neither blocked nor without the permission).
+    const { record } = await converge(panel, tabId, (r) => {
+      for (const id of ['same-origin-no-coep', 'cross-corp-coep']) {
+        const f = mappedFrame(r, id);
+        if (!f || !new RegExp(`[?&]f=${id}(?:[&#]|$)`).test(f.url)) return `#${id} is mapped to ${f ? `frame ${f.frameId} at ${f.url} (${f.status})` : 'no frame'}`;
+      }
+      return null;
+    });
+    const frameOf = (elementId: string) => {
+      const f = mappedFrame(record, elementId);
+      if (!f) throw new Error(`no recorded frame for #${elementId}`);
+      return f.frameId;
     };
     const select = async (frameId: number) => {
       await panel.click(`[data-testid=frame-row][data-frame-id="${frameId}"]`);
