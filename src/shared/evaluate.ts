@@ -32,12 +32,14 @@ import {
   isFeatureEnabledInDocumentForOrigin,
   parseAllowAttribute,
   parsePermissionsPolicyHeader,
+  PERMISSIONS_POLICY,
   type Allowlist,
   type DocumentPolicy,
   type FeatureStep,
   type InheritStep,
 } from './permissions-policy.ts';
 import { isSameOrigin, originOfURL } from './origin.ts';
+import { getHeader } from './headers.ts';
 import { RULES, type RuleContext } from './findings/rules.ts';
 import type { EmbedElement, FrameRecord, PageRecord, SubresourceRecord } from './snapshot.ts';
 import { evaluateSubresource, groupIdentical, summarize, type ReadinessSummary, type SubresourceVerdict } from './subresources.ts';
@@ -198,6 +200,48 @@ function evaluateOpener(page: PageRecord, options: EvaluateOptions): PageEvaluat
   } : null;
 }
 
+/** A document with no Permissions-Policy header declares nothing (shared, never written). */
+const NO_DECLARED_POLICY: ReadonlyMap<string, Allowlist> = new Map();
+
+/**
+ * One document's permissions policy: its declared policy and, asked per feature and remembered, the
+ * policy it inherits from its container (a child asks its parent's again), with the steps that decided.
+ * Most documents are asked about one feature: that one is kept in fields, any other in a map.
+ */
+class FramePermissions implements DocumentPolicy {
+  private feature: string | null = null;
+  private value = false;
+  private steps: InheritStep[] = [];
+  private others: Map<string, { value: boolean; steps: InheritStep[] }> | null = null;
+  constructor(
+    readonly origin: Origin,
+    readonly declared: ReadonlyMap<string, Allowlist>,
+    private readonly parent: DocumentPolicy | null,
+    private readonly container: { allow: Map<string, Allowlist>; srcOrigin: Origin | null } | null,
+  ) {}
+
+  inherited(feature: string): boolean {
+    if (feature === this.feature) return this.value;
+    const other = this.others?.get(feature);
+    if (other) return other.value;
+    const steps: InheritStep[] = [];
+    const value = inheritedPolicyInContainer(feature, this.parent, this.container, this.origin, steps);
+    if (this.feature === null) {
+      this.feature = feature;
+      this.value = value;
+      this.steps = exactCopy(steps);
+    } else {
+      (this.others ??= new Map()).set(feature, { value, steps: exactCopy(steps) });
+    }
+    return value;
+  }
+
+  /** The steps that decided a feature's inherited policy; undefined for a feature not asked about yet. */
+  stepsOf(feature: string): InheritStep[] | undefined {
+    return feature === this.feature ? this.steps : this.others?.get(feature)?.steps;
+  }
+}
+
 const isSrcdoc = (url: string) => /^about:srcdoc(?:[?#]|$)/i.test(url);
 
 /**
@@ -295,27 +339,18 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
     if (!allow) allowAttributes.set(allowValue, (allow = parseAllowAttribute(allowValue)));
     const srcOrigin = node.owner?.srcdoc ? parent?.origin ?? null : originOfURL(node.owner?.src ? resolve(node.owner.src, parent?.node.frame.url) : f.url);
     const parentPolicy = parent ? permissionDocs.get(parent.frameId) ?? null : null;
-    const inheritSteps = new Map<string, InheritStep[]>();
-    // Each feature's inherited policy is defined once per document (a child's asks its parent's again).
-    const inheritedValues = new Map<string, boolean>();
     const container = parentPolicy ? { allow, srcOrigin } : null;
-    const docPolicy: DocumentPolicy = {
+    const responseHeaders = f.response?.headers;
+    const docPolicy = new FramePermissions(
       origin,
-      declared: parsePermissionsPolicyHeader(f.response?.headers ?? [], policies.problems),
-      inherited: (feature) => {
-        const known = inheritedValues.get(feature);
-        if (known !== undefined) return known;
-        const steps: InheritStep[] = [];
-        const v = inheritedPolicyInContainer(feature, parentPolicy, container, origin, steps);
-        inheritSteps.set(feature, exactCopy(steps));
-        inheritedValues.set(feature, v);
-        return v;
-      },
-    };
+      responseHeaders && getHeader(responseHeaders, PERMISSIONS_POLICY) !== null ? parsePermissionsPolicyHeader(responseHeaders, policies.problems) : NO_DECLARED_POLICY,
+      parentPolicy,
+      container,
+    );
     permissionDocs.set(f.frameId, docPolicy);
     internals.set(f.frameId, { doc, policy: docPolicy, requests: requests.get(f.frameId) });
     const top = node.orphan ? undefined : frames[0];
-    const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, inheritSteps, engine });
+    const isolation = isolationOf({ isTop, top, policies, secureContext: secureContext.secure, headers: f.response?.headers ?? [], docPolicy, engine });
     const embedding = parent && !isTop && f.response
       ? checkEmbedding({
         headers: f.response.headers,
@@ -469,8 +504,7 @@ function isolationOf(input: {
   policies: FramePolicies;
   secureContext: boolean;
   headers: FrameRecord['response'] extends infer R ? R extends { headers: infer H } ? H : never : never;
-  docPolicy: DocumentPolicy;
-  inheritSteps: Map<string, InheritStep[]>;
+  docPolicy: FramePermissions;
   engine: Engine;
 }): IsolationVerdict {
   // The browsing context group is isolated when its top-level document's COOP is same-origin-plus-COEP.
@@ -484,7 +518,7 @@ function isolationOf(input: {
   // without allow, and a page whose own header says cross-origin-isolated=(), report true.
   const permissionEnforced = input.engine !== 'firefox';
   const permission = policyPermission || !permissionEnforced;
-  const inherited = input.inheritSteps.get('cross-origin-isolated') ?? [];
+  const inherited = input.docPolicy.stepsOf('cross-origin-isolated') ?? [];
   const fix = policyPermission ? undefined : permissionFix(featureSteps, inherited);
   const checklist: ChecklistStep[] = [...topChecklist];
   if (!input.isTop) {

@@ -106,7 +106,7 @@ function matches(allowlist: Allowlist, origin: Origin, selfOrigin: Origin, srcOr
 /** One document's policy, as "is feature enabled" needs it. */
 export interface DocumentPolicy {
   origin: Origin;
-  declared: Map<string, Allowlist>;
+  declared: ReadonlyMap<string, Allowlist>;
   /** Whether each feature's inherited policy is Enabled. */
   inherited: (feature: string) => boolean;
 }

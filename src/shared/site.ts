@@ -254,6 +254,19 @@ export type OriginRelation =
  * everything but themselves.
  */
 export function relationOf(a: Origin, b: Origin): OriginRelation {
+  // Tuple origins are shared objects (originOfURL hands out one per scheme and authority), and a page
+  // compares the same few pairs for every frame: one answer per pair, shared (read-only, like the origins).
+  if (a.type !== 'tuple' || b.type !== 'tuple') return relationOfUncached(a, b);
+  let byB = relations.get(a);
+  if (!byB) relations.set(a, (byB = new WeakMap()));
+  let known = byB.get(b);
+  if (!known) byB.set(b, (known = relationOfUncached(a, b)));
+  return known;
+}
+
+const relations = new WeakMap<Origin, WeakMap<Origin, OriginRelation>>();
+
+function relationOfUncached(a: Origin, b: Origin): OriginRelation {
   const originTrace: OriginDifference[] = [];
   if (isSameOrigin(a, b, originTrace)) return { relation: 'same-origin', reason: { part: 'none' } };
   const siteTrace: SiteDifference[] = [];
