@@ -75,7 +75,7 @@ if (wanted('overhead')) {
   const r = await benchOverhead(RUNS, 'http', progress, extensionCopy, HEAVY ? { frames: Number(HEAVY[1]), per: Number(HEAVY[2]) } : undefined);
   console.log(`Browsing overhead: ${r.url}, headless Chromium with the extension vs without (two persistent contexts),`);
   console.log(`${r.frames} frames (${r.frames - 1} iframes round-robin over a.test, sub.a.test, b.test), ${r.subresources.toLocaleString('en')} subresources (per iframe 3/5 images, 1/5 scripts, 1/5 fetches);`);
-  console.log(`${r.runs} pairs of loads in alternating order (with, without / without, with), each from a blank page once the machine is quiet (under 15% CPU for 0.5 s, at most 20 s), after one untimed load of each. Load average ${before} → ${load()}.`);
+  console.log(`${r.runs} pairs of loads in alternating order (with, without / without, with), each in a new tab from a blank page once the machine is quiet (under 15% CPU for 0.5 s, at most 20 s), after one untimed load of each. Load average ${before} → ${load()}.`);
   table([
     ['', 'with extension', 'without', 'ratio (median of pairs)', 'target', ''],
     ['navigation start → load event', ms(r.medianWith), ms(r.medianWithout), r.medianRatio.toFixed(3), `≤ ${r.target}`, met(r.medianRatio <= r.target)],
