@@ -13,6 +13,19 @@ const highlighter = new Highlighter(store, (tabId, frameId, command) =>
   frameId === null ? browser.tabs.sendMessage(tabId, command) : browser.tabs.sendMessage(tabId, command, { frameId }));
 const ports = new PanelPorts(store, (tabId) => reconcileSoon(tabId), highlighter, browser.runtime.getURL(''));
 
+// A restart (the browser stopped the worker, or it crashed) loses what arrived after the last write
+// to storage. The live documents can say again what the records lack: ask them once the records load.
+void store.ready.then(() => {
+  for (const tabId of store.tabIds()) {
+    const tab = store.peek(tabId);
+    for (const frameId of tab ? rec.framesToAskAgain(tab) : []) {
+      browser.tabs.sendMessage(tabId, { type: 'report', v: PROTOCOL_VERSION }, { frameId }).catch(() => {
+        // No observer there (an error page, a page extensions may not touch, a frame gone since).
+      });
+    }
+  }
+});
+
 type Step<E> = (tab: rec.TabRecord, e: E, d: rec.Delta) => void;
 /** Runs a recorder step for an event once the stored records are loaded, in event order. */
 function recorded<E extends { tabId: number }>(step: Step<E>) {

@@ -141,6 +141,29 @@ export function activePage(tab: TabRecord): PageRecord | null {
   return tab.activePageId === null ? null : tab.pages[tab.activePageId] ?? null;
 }
 
+/**
+ * The frames of the tab's active page whose own reports the record lacks: a live document (not an error
+ * page) with no observation or no list of its frame elements, and, for a child its parent's list does
+ * not map, the parent (its list) and the child (its probe claims). A background that restarts asks
+ * them to report again (a content message that arrived after the last write to storage is lost with
+ * the worker). In frame id order, each once.
+ */
+export function framesToAskAgain(tab: TabRecord): number[] {
+  const page = activePage(tab);
+  if (!page) return [];
+  const ask = new Set<number>();
+  for (const f of Object.values(page.frames)) {
+    if (f.status === 'error') continue;
+    if (f.observed === undefined || f.embeds === undefined) ask.add(f.frameId);
+    const parent = f.parentFrameId === -1 ? undefined : page.frames[String(f.parentFrameId)];
+    if (parent && parent.status !== 'error' && !parent.embeds?.some((e) => e.frameId === f.frameId)) {
+      ask.add(parent.frameId);
+      ask.add(f.frameId);
+    }
+  }
+  return [...ask].sort((a, b) => a - b);
+}
+
 /** The URL without its fragment: a response and the committed URL match up to the fragment. */
 const withoutFragment = (url: string) => {
   const i = url.indexOf('#');

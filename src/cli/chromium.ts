@@ -132,14 +132,25 @@ export function shapeOfBrowser(frames: BrowserFrame[]) {
  * observed and its frame elements, and every child frame is mapped to its element.
  */
 export function isRecordComplete(page: PageRecord | null, frames: BrowserFrame[]): boolean {
-  if (!page) return false;
-  if (JSON.stringify(shapeOfRecord(page)) !== JSON.stringify(shapeOfBrowser(frames))) return false;
-  return Object.values(page.frames).every(
-    (f) =>
-      f.status === 'error' ||
-      (f.observed !== undefined && f.embeds !== undefined &&
-        (f.parentFrameId === -1 || page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) === true)),
-  );
+  return whyIncomplete(page, frames) === null;
+}
+
+/**
+ * What keeps the record from being complete (the browser's frame tree, each live document observed,
+ * its elements listed and each child mapped to its element), or null when it is complete.
+ */
+export function whyIncomplete(page: PageRecord | null, frames: BrowserFrame[]): string | null {
+  if (!page) return 'no active page recorded';
+  const recorded = JSON.stringify(shapeOfRecord(page));
+  const browser = JSON.stringify(shapeOfBrowser(frames));
+  if (recorded !== browser) return `the recorded tree ${recorded} is not the browser's ${browser}`;
+  for (const f of Object.values(page.frames)) {
+    if (f.status === 'error') continue;
+    const what = f.observed === undefined ? 'not observed' : f.embeds === undefined ? 'its elements not listed'
+      : f.parentFrameId !== -1 && page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) !== true ? 'not mapped to an element of its parent' : null;
+    if (what) return `frame ${f.frameId} (${f.status}, ${f.url}): ${what}`;
+  }
+  return null;
 }
 
 /** Polls until `check` returns a value (not undefined), or throws after `timeoutMs`. */

@@ -267,6 +267,10 @@ function fromBackground(sender: Runtime.MessageSender): boolean {
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   if (!fromBackground(sender) || !isContentCommand(raw)) return;
+  if (raw.type === 'report') {
+    reportAgain();
+    return;
+  }
   const t = raw.target;
   if (t === null) {
     overlay.hide();
@@ -278,6 +282,15 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
     else overlay.hide();
   }
 });
+
+/** The background restarted and may have lost this document's last reports: send them again. */
+function reportAgain() {
+  lastObserved = '';
+  observe();
+  lastEmbeds = '';
+  scan();
+  for (const nonce of claimed) send('probe', { nonce });
+}
 
 // ── start ────────────────────────────────────────────────────────────────────────────────────────
 observe();

@@ -48,6 +48,11 @@ export type HighlightTarget =
 export interface BackgroundToContent {
   /** Outline the target in this document, replacing any outline; null removes it. */
   highlight: { target: HighlightTarget | null };
+  /**
+   * Say again what this document reported (its observation, its frame elements, the probe nonces it
+   * claimed): a restarted background may have lost what arrived after its last write to storage.
+   */
+  report: Record<string, never>;
 }
 export type ContentCommand = {
   [K in keyof BackgroundToContent]: { type: K; v: number } & BackgroundToContent[K];
@@ -162,7 +167,9 @@ export function isPanelMessage(x: unknown): x is PanelMessage {
 
 /** Checks a command from the background, in a content script. */
 export function isContentCommand(x: unknown): x is ContentCommand {
-  if (!isObj(x) || x.v !== PROTOCOL_VERSION || x.type !== 'highlight') return false;
+  if (!isObj(x) || x.v !== PROTOCOL_VERSION) return false;
+  if (x.type === 'report') return Object.keys(x).length === 2;
+  if (x.type !== 'highlight') return false;
   const t = x.target;
   if (t === null) return true;
   if (!isObj(t)) return false;

@@ -238,6 +238,41 @@ test('the service worker stopped mid-load: nothing recorded before or after the 
   expect(img[0]!.responses.map((r) => r.statusCode)).toEqual([200]);
 });
 
+test('reports lost with a stopped worker (after its last write) are asked for again when it restarts', async () => {
+  await page.goto(server.url('https', 'a.test', '/zoo.html'));
+  const { tabId, record } = await expectTrueRecord(page);
+  // Storage as a worker stopped before its last flush leaves it: the top document's list of its
+  // elements and a child's observation and list never written. No document reports them again by itself.
+  const top = record.frames['0']!;
+  const child = Object.values(record.frames).find((f) => f.parentFrameId === 0 && f.status !== 'error' && f.observed !== undefined)!;
+  let w = await worker();
+  const changed = await w.evaluate(async ({ tabId, pageId, frames }) => {
+    const prefix = `part:${tabId}:`;
+    const all = await chrome.storage.session.get(null);
+    const edits: Record<string, string> = {};
+    for (const [key, value] of Object.entries(all)) {
+      if (!key.startsWith(prefix) || typeof value !== 'string') continue;
+      const [page, kind] = JSON.parse(key.slice(prefix.length)) as [string, string, string];
+      const f = JSON.parse(value) as { frameId: number; observed?: unknown; embeds?: unknown };
+      if (page !== pageId || kind !== 'f' || !frames.includes(f.frameId)) continue;
+      delete f.embeds;
+      if (f.frameId !== 0) delete f.observed;
+      edits[key] = JSON.stringify(f);
+    }
+    await chrome.storage.session.set(edits);
+    return Object.keys(edits).length;
+  }, { tabId, pageId: record.pageId, frames: [0, child.frameId] });
+  expect(changed).toBe(2);
+  await stopServiceWorker();
+  // Any event wakes the worker (here a request of the page); it loads the edited storage.
+  await page.evaluate(() => fetch('/warmup.html').then((r) => r.text()));
+  w = await worker();
+  const restored = await settledPage(w, tabId);
+  expect(restored.frames['0']!.embeds).toEqual(top.embeds);
+  expect(restored.frames[String(child.frameId)]!.embeds).toEqual(child.embeds);
+  expect(restored.frames[String(child.frameId)]!.observed).toMatchObject({ url: child.observed!.url, origin: child.observed!.origin });
+});
+
 // ── 2. a tab closed mid-load ─────────────────────────────────────────────────────────────────────
 test('a tab closed mid-load: its record goes, stays gone after its late events, other tabs intact', async () => {
   const w = await worker();

@@ -4,11 +4,11 @@ import { expect, type Frame, type Page, type Worker } from '@playwright/test';
 import {
   activePageOf,
   findTabId,
-  isRecordComplete,
   launchChromiumWithExtension,
   readBrowserFrames,
   readStoredRecord,
   warmUp as warmUpExtension,
+  whyIncomplete,
   type ChromiumWithExtension,
 } from '../../src/cli/chromium.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
@@ -44,9 +44,9 @@ export async function settledPage(worker: Worker, tabId: number): Promise<PageRe
     .poll(async () => {
       const [rec, frames] = await Promise.all([storedPage(worker, tabId), allFrames(worker, tabId)]);
       last = rec;
-      return isRecordComplete(rec, frames);
-    }, { timeout: 15_000 })
-    .toBe(true);
+      return whyIncomplete(rec, frames) ?? 'complete';
+    }, { timeout: 15_000, message: 'the stored record is complete' })
+    .toBe('complete');
   return last!;
 }
 

@@ -311,10 +311,13 @@ export const panelMessageArb = fc.oneof(
   fc.record({ type: fc.constant('hello'), v, tabId: fc.nat() }),
   fc.record({ type: fc.constant('highlight'), v, tabId: fc.nat(), frameId: fc.option(fc.nat(), { nil: null }) }),
 );
-export const contentCommandArb = fc.record({
-  type: fc.constant('highlight'), v,
-  target: fc.oneof(fc.constant(null), fc.constant({ kind: 'viewport' }), fc.record({ kind: fc.constant('element'), frameId: fc.nat(), probe: fc.constant(NONCE) }, { requiredKeys: ['kind', 'frameId'] })),
-});
+export const contentCommandArb = fc.oneof(
+  fc.record({
+    type: fc.constant('highlight'), v,
+    target: fc.oneof(fc.constant(null), fc.constant({ kind: 'viewport' }), fc.record({ kind: fc.constant('element'), frameId: fc.nat(), probe: fc.constant(NONCE) }, { requiredKeys: ['kind', 'frameId'] })),
+  }),
+  fc.record({ type: fc.constant('report'), v }),
+);
 
 /** Runs fn and fails when it took longer than `ms` (a bound against hangs, not a speed test). */
 export function within<T>(ms: number, fn: () => T): T {

@@ -6,6 +6,7 @@ import {
   LIMITS,
   activePage,
   applyFrameList,
+  framesToAskAgain,
   newDelta,
   newTabRecord,
   onBeforeNavigate,
@@ -1238,5 +1239,56 @@ describe('popups', () => {
     const d = step((d) => onCreatedNavigationTarget(popup, created(TAB + 1, TAB, 0), openerChain(zoo(), 0), d));
     expect(activePage(popup)!.openedBy?.frameId).toBe(0);
     expect(d.pageSwitched).toBe(true);
+  });
+});
+
+// ── a restarted background asks the documents whose reports the record lacks ────────────────────
+describe('framesToAskAgain', () => {
+  const observeAll = (tab: TabRecord, ids: [number, string, string][]) => {
+    for (const [frameId, documentId, url] of ids) onObserve(tab, sender(frameId, documentId), observation(url, new URL(url).origin), 140, newDelta());
+  };
+  const zooIds: [number, string, string][] = [[0, 'A', 'https://a.test/'], [1, 'S1', 'https://b.test/one'], [2, 'S2', 'https://c.test/two'], [3, 'S3', 'https://a.test/three'], [4, 'S4', 'https://c.test/four']];
+  const host = (tab: TabRecord, frameId: number, documentId: string, childIds: number[]) =>
+    onEmbeds(tab, sender(frameId, documentId), embeds(childIds.map((id, i) => embed(i, { frameId: id }))), 150, newDelta());
+  const complete = () => {
+    const tab = zoo();
+    observeAll(tab, zooIds);
+    host(tab, 0, 'A', [1, 3]);
+    host(tab, 1, 'S1', [2]);
+    host(tab, 2, 'S2', [4]);
+    host(tab, 3, 'S3', []);
+    host(tab, 4, 'S4', []);
+    return tab;
+  };
+
+  test('a complete record asks nobody; a record with no page neither', () => {
+    expect(framesToAskAgain(complete())).toEqual([]);
+    expect(framesToAskAgain(newTabRecord(TAB))).toEqual([]);
+  });
+
+  test('a leaf whose list of elements was lost (observed, never listed) is asked again', () => {
+    const tab = zoo();
+    observeAll(tab, zooIds);
+    host(tab, 0, 'A', [1, 3]);
+    host(tab, 1, 'S1', [2]);
+    host(tab, 2, 'S2', [4]);
+    host(tab, 3, 'S3', []);
+    expect(framesToAskAgain(tab)).toEqual([4]);
+  });
+
+  test('a frame not observed is asked; a child its parent does not map: the parent and the child', () => {
+    const tab = complete();
+    delete activePage(tab)!.frames['3']!.observed;
+    host(tab, 1, 'S1', []); // frame 2's element is no longer mapped (its probe claim was lost)
+    expect(framesToAskAgain(tab)).toEqual([1, 2, 3]);
+  });
+
+  test('an error page is not asked (no observer runs there)', () => {
+    const tab = complete();
+    const f = activePage(tab)!.frames['4']!;
+    f.status = 'error';
+    delete f.observed;
+    delete f.embeds;
+    expect(framesToAskAgain(tab)).toEqual([]);
   });
 });

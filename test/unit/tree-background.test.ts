@@ -83,6 +83,9 @@ describe('guards of the tree\'s messages', () => {
     ['an element with a malformed nonce', command({ kind: 'element', frameId: 3, probe: 'abc' }), false],
     ['a missing target', (({ target: _t, ...r }) => r)(command(null)), false],
     ['a string', 'highlight', false],
+    ['report again', { type: 'report', v: PROTOCOL_VERSION }, true],
+    ['report again, another version', { type: 'report', v: PROTOCOL_VERSION + 1 }, false],
+    ['report again, with more', { type: 'report', v: PROTOCOL_VERSION, target: null }, false],
   ])('isContentCommand: %s → %s', (_, msg, ok) => {
     expect(isContentCommand(msg)).toBe(ok);
   });
