@@ -754,6 +754,12 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
     page = pageFor(tab, e);
   }
   if (!page) return;
+  // A cancellation stamped no later than the frame's current commit at that URL is about a navigation
+  // the commit superseded: Firefox moves a cross-origin frame to another process by aborting its first
+  // navigation and starting it again, and the abort can arrive after the restart's commit.
+  const current = page.frames[String(e.frameId)];
+  if (aborted && current && (current.status === 'committed' || current.status === 'loaded') && current.committedAt !== undefined &&
+    e.timeStamp <= current.committedAt && withoutFragment(current.url) === withoutFragment(clipText(e.url))) return;
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
   // When the navigation that failed started, if it had not committed (onBeforeNavigate); undefined when

@@ -70,9 +70,9 @@ async function converge(panel: Page, tabId: number, ready: (record: PageRecord) 
     record = tab?.activePageId ? tab.pages[tab.activePageId] ?? null : null;
     if (!record) return 'no record';
     // Firefox moves a cross-origin frame's navigation to another process by aborting it after its
-    // response (NS_BINDING_ABORTED, recorded as an error) and starting it again: the panel and the record
+    // response (NS_BINDING_ABORTED, "Error code 2152398850" in ESR 140, recorded as an error) and starting it again: the panel and the record
     // can agree on that moment. Compare them once no frame is between the two.
-    const unsettled = Object.values(record.frames).filter((f) => f.status === 'navigating' || f.error === 'NS_BINDING_ABORTED');
+    const unsettled = Object.values(record.frames).filter((f) => f.status === 'navigating' || (f.error !== undefined && /^(?:NS_BINDING_ABORTED|Error code 2152398850)$/.test(f.error)));
     if (unsettled.length > 0) return `frames still loading: ${unsettled.map((f) => `${f.frameId} ${f.status} ${f.error ?? ''} ${f.url}`).join('; ')}`;
     const notReady = ready(record);
     if (notReady !== null) return notReady;

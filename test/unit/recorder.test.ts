@@ -981,6 +981,28 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: FF_COEP, response: { headers: [['A', '1']] } });
   });
 
+  // Firefox ESR 140, the same process switch with the abort delivered after the restart's commit (seen
+  // in test/e2e/panel-firefox.e2e.ts: the frame stayed "failed to load (Error code 2152398850)" though
+  // it had loaded). An abort stamped before the commit is about the navigation the commit superseded.
+  test('Firefox 140: a process-switch abort that arrives after the restarted commit leaves the committed document as it is', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 7 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 8 })), d));
+    // The response and the abort of the first navigation both reach the background late.
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 4), d));
+    onObserve(tab, { tabId: TAB, frameId: 11 }, observation('https://b.test/f', 'https://b.test'), 9, newDelta());
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, 'Error code 2152398850')), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', url: 'https://b.test/f', response: { headers: [['CORP', 'cross-origin']] }, observed: { origin: 'https://b.test' } });
+    expect(frameOf(tab, 11)?.error).toBeUndefined();
+    // An abort stamped after the commit is about a later navigation: recorded as before.
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 10 }, 'Error code 2152398850')), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: 'Error code 2152398850' });
+  });
+
   // Firefox ESR 140, the cross-origin CORP+COEP children of /iso/both.html (a process switch): commit,
   // request, headers, onErrorOccurred(NS_BINDING_ABORTED), onBeforeNavigate and onCommitted again at
   // the same URL with no new request, then completion. No documentId anywhere.
