@@ -677,8 +677,15 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
     page = pageFor(tab, e);
   }
   if (!page) return;
+  const before = page.frames[String(e.frameId)];
+  // Firefox (no document ids): a second commit at the URL the frame had just committed, without an error
+  // between, is the restart of a navigation moved to another process.
+  const restart = e.documentId === undefined && before !== undefined && before.documentId === undefined && before.status === 'committed' &&
+    withoutFragment(before.url) === withoutFragment(clipText(e.url));
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
+  if (restart) restartedCommits.add(f);
+  else restartedCommits.delete(f);
   const newDocument = e.documentId === undefined || f.documentId !== e.documentId;
   if (newDocument) {
     removeDescendants(tab, page, f.frameId, e.documentId, d);
@@ -734,6 +741,9 @@ function absorbErrorPageCommit(tab: TabRecord, e: CommittedEvent, d: Delta): boo
   return true;
 }
 
+/** Frames whose current document is a Firefox restart (see onCommitted): their next abort is the first navigation's. */
+const restartedCommits = new WeakSet<FrameRecord>();
+
 /** A navigation that was cancelled (by a new one, a download, a 204, a removed frame). */
 const ABORT_ERRORS = new Set([
   'net::ERR_ABORTED',
@@ -758,8 +768,15 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   // the commit superseded: Firefox moves a cross-origin frame to another process by aborting its first
   // navigation and starting it again, and the abort can arrive after the restart's commit.
   const current = page.frames[String(e.frameId)];
-  if (aborted && current && (current.status === 'committed' || current.status === 'loaded') && current.committedAt !== undefined &&
-    e.timeStamp <= current.committedAt && withoutFragment(current.url) === withoutFragment(clipText(e.url))) return;
+  if (aborted && current && (current.status === 'committed' || current.status === 'loaded') && withoutFragment(current.url) === withoutFragment(clipText(e.url))) {
+    if (current.committedAt !== undefined && e.timeStamp <= current.committedAt) {
+      restartedCommits.delete(current);
+      return;
+    }
+    // Firefox can also restart the navigation before it reports the abort of the first one (seen in
+    // ESR 140: commit, commit again at the same URL, abort, then the document's completion).
+    if (restartedCommits.delete(current)) return;
+  }
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
   // When the navigation that failed started, if it had not committed (onBeforeNavigate); undefined when

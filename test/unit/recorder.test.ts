@@ -1003,6 +1003,28 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: 'Error code 2152398850' });
   });
 
+  // Firefox ESR 140, traced in test/e2e/panel-firefox.e2e.ts (1 load in 16): before-navigate and commit,
+  // before-navigate and commit again at the same URL (the restart), then the first navigation's abort,
+  // then the document's completion. The abort must not turn the loaded document into a failure.
+  test('Firefox 140: a restart committed before the abort of the first navigation keeps its document', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 2 })), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 20 }), d));
+    step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 21 })), d));
+    onObserve(tab, { tabId: TAB, frameId: 11 }, observation('https://b.test/f', 'https://b.test'), 22, newDelta());
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 30 }, 'Error code 2152398850')), d));
+    step((d) => onCompleted(tab, { tabId: TAB, frameId: 11, parentFrameId: 0, url: 'https://b.test/f', timeStamp: 40 }, d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'loaded', url: 'https://b.test/f', observed: { origin: 'https://b.test' } });
+    expect(frameOf(tab, 11)?.error).toBeUndefined();
+    // Only that one abort: a later one is about a later navigation, recorded as before.
+    step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 50 }, 'Error code 2152398850')), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error' });
+  });
+
   // Firefox ESR 140, the cross-origin CORP+COEP children of /iso/both.html (a process switch): commit,
   // request, headers, onErrorOccurred(NS_BINDING_ABORTED), onBeforeNavigate and onCommitted again at
   // the same URL with no new request, then completion. No documentId anywhere.
