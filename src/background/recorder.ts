@@ -1,6 +1,7 @@
 // The recorder: pure functions that fold browser events into a tab's record. No browser API here, so
 // every rule below is unit-tested in Node with literal events. It records; it never judges.
 import { MAX_OPENER_CHAIN, clipText, type ContentMessages } from '../shared/protocol.ts';
+import { ownerElementOf } from '../shared/frame-tree.ts';
 import { isBlockedByResponse } from '../shared/load-errors.ts';
 import type {
   DocumentLifecycle,
@@ -156,7 +157,7 @@ export function framesToAskAgain(tab: TabRecord): number[] {
     if (f.status === 'error') continue;
     if (f.observed === undefined || f.embeds === undefined) ask.add(f.frameId);
     const parent = f.parentFrameId === -1 ? undefined : page.frames[String(f.parentFrameId)];
-    if (parent && parent.status !== 'error' && !parent.embeds?.some((e) => e.frameId === f.frameId)) {
+    if (parent && parent.status !== 'error' && ownerElementOf(page, f) === null) {
       ask.add(parent.frameId);
       ask.add(f.frameId);
     }

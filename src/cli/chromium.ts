@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
 import { assembleStoredTabs } from '../background/tab-store.ts';
+import { ownerElementOf } from '../shared/frame-tree.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from './browsers.ts';
 
@@ -147,7 +148,7 @@ export function whyIncomplete(page: PageRecord | null, frames: BrowserFrame[]): 
   for (const f of Object.values(page.frames)) {
     if (f.status === 'error') continue;
     const what = f.observed === undefined ? 'not observed' : f.embeds === undefined ? 'its elements not listed'
-      : f.parentFrameId !== -1 && page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) !== true ? 'not mapped to an element of its parent' : null;
+      : f.parentFrameId !== -1 && ownerElementOf(page, f) === null ? 'not mapped to an element of its parent' : null;
     if (what) return `frame ${f.frameId} (${f.status}, ${f.url}): ${what}`;
   }
   return null;

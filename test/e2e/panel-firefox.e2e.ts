@@ -12,6 +12,7 @@ import { evaluatePage } from '../../src/shared/evaluate.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
+import { recordedFrameFor } from './harness.ts';
 import { byFrameId, expectedRow, expectRowsAgreeWithFrames, readShownRows, type ShownRow } from './panel-rows.ts';
 
 warnWithoutFirefox('the Firefox panel tests');
@@ -70,8 +71,9 @@ async function converge(panel: Page, tabId: number, ready: (record: PageRecord) 
     record = tab?.activePageId ? tab.pages[tab.activePageId] ?? null : null;
     if (!record) return 'no record';
     // Firefox moves a cross-origin frame's navigation to another process by aborting it after its
-    // response (NS_BINDING_ABORTED, "Error code 2152398850" in ESR 140, recorded as an error) and starting it again: the panel and the record
-    // can agree on that moment. Compare them once no frame is between the two.
+    // response (NS_BINDING_ABORTED, "Error code 2152398850" in ESR 140, recorded as an error) and
+    // starting it again: the panel and the record can agree on that moment. Compare them once no frame
+    // is between the two.
     const unsettled = Object.values(record.frames).filter((f) => f.status === 'navigating' || (f.error !== undefined && /^(?:NS_BINDING_ABORTED|Error code 2152398850)$/.test(f.error)));
     if (unsettled.length > 0) return `frames still loading: ${unsettled.map((f) => `${f.frameId} ${f.status} ${f.error ?? ''} ${f.url}`).join('; ')}`;
     const notReady = ready(record);
@@ -114,13 +116,7 @@ for (const [path, scheme] of [['/zoo.html', 'https'], ['/iso/both.html', 'https'
 test('Firefox: selecting frames shows their findings and verdicts: the COEP-blocked frame, and the child only Firefox isolates', async () => {
   const { tabId, panel, site } = await inspect('/iso/both.html', 'https');
   try {
-    const mappedFrame = (record: PageRecord, elementId: string) => {
-      for (const parent of Object.values(record.frames)) {
-        const el = parent.embeds?.find((e) => e.id === elementId);
-        if (el?.frameId != null) return record.frames[String(el.frameId)] ?? null;
-      }
-      return null;
-    };
+    const mappedFrame = (record: PageRecord, elementId: string) => recordedFrameFor(elementId, record)?.frame ?? null;
     // The frames this test selects must hold their own documents first (a frame element's initial
     // about:blank, same origin with its parent, is neither blocked nor without the permission).
     const { record } = await converge(panel, tabId, (r) => {

@@ -906,6 +906,12 @@ describe('Firefox event order', () => {
   const FF_ABORT = 'Error code 2152398850';
   /** Firefox's webNavigation events carry no documentId. */
   const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
+  /** A tab whose top document 'T' (https://a.test/) committed at 1, and the child 11 it navigates to https://b.test/f at 2. */
+  const topWithChildAt2 = () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    return { tab, sub: { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 } };
+  };
 
   test('headers delivered after the commit are attached to the committed document', () => {
     const tab = newTabRecord(TAB);
@@ -955,9 +961,7 @@ describe('Firefox event order', () => {
   // request), webRequest headers (attached late), webRequest error NS_ERROR_DOM_COEP_FAILED, then
   // webNavigation.onErrorOccurred with no documentId.
   test('Firefox 140: a child committed before its request keeps the response that arrived, when the navigation then fails', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, { ...subCommit({ ...sub, documentId: 'X', at: 3 }), documentId: undefined }, d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 4), d));
@@ -968,9 +972,7 @@ describe('Firefox event order', () => {
   // Firefox ESR 140, /iso/both.html's COEP-less cross-origin child: commit, request, abort (process
   // switch), headers, restart (onBeforeNavigate, onCommitted, no new request), then the COEP error.
   test('Firefox 140: a restarted navigation that then fails for COEP keeps the response it was restarted with', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
     step((d) => onErrorOccurred(tab, noId(subError({ ...sub, documentId: 'X', at: 6 }, 'Error code 2152398850')), d));
@@ -985,9 +987,7 @@ describe('Firefox event order', () => {
   // in test/e2e/panel-firefox.e2e.ts: the frame stayed "failed to load (Error code 2152398850)" though
   // it had loaded). An abort stamped before the commit is about the navigation the commit superseded.
   test('Firefox 140: a process-switch abort that arrives after the restarted commit leaves the committed document as it is', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
     step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 7 }), d));
@@ -1007,9 +1007,7 @@ describe('Firefox event order', () => {
   // before-navigate and commit again at the same URL (the restart), then the first navigation's abort,
   // then the document's completion. The abort must not turn the loaded document into a failure.
   test('Firefox 140: a restart committed before the abort of the first navigation keeps its document', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 2 })), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
@@ -1029,9 +1027,7 @@ describe('Firefox event order', () => {
   // request, headers, onErrorOccurred(NS_BINDING_ABORTED), onBeforeNavigate and onCommitted again at
   // the same URL with no new request, then completion. No documentId anywhere.
   test('Firefox 140: a navigation aborted after its response and restarted at the same URL (process switch) keeps that response', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onCommitted(tab, noId(subCommit({ ...sub, documentId: 'X', at: 3 })), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 4), d));
