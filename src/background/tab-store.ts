@@ -85,8 +85,6 @@ interface StoredTab {
   record: TabRecord;
   /** The part keys the shell lists that are present. */
   listed: string[];
-  /** Listed parts that storage did not have (left out of the record). */
-  missing: number;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -107,22 +105,19 @@ function assembleTab(keyId: string, stored: unknown, all: Record<string, unknown
   const rec = valueOf(stored) as (TabRecord & { parts?: unknown }) | undefined;
   // A record from an older extension version is not read as if it were current.
   if (!isObject(rec) || rec.version !== SNAPSHOT_VERSION || typeof rec.tabId !== 'number') return null;
-  if (rec.parts === undefined) return { keyId, record: rec, listed: [], missing: 0 };
+  if (rec.parts === undefined) return { keyId, record: rec, listed: [] };
   const { parts: rawParts, ...tab } = rec;
   const parts = isObject(rawParts) ? rawParts : {};
   const listed: string[] = [];
-  let missing = 0;
   const collect = (pageId: string, kind: 'f' | 'r', keys: string[]): [string, unknown][] => {
     const out: [string, unknown][] = [];
     for (const key of keys) {
       const k = partKey(keyId, pageId, kind, key);
-      // A listed part that is missing cannot happen with one set() per flush; its entry is left out
-      // (so is one that is not JSON: storage holds only what the store wrote, but read defensively).
+      // A listed part can be missing: a flush removes the parts that went before it writes the shell,
+      // and that set() can fail (quota, closed context). Its entry is left out (so is one that is not
+      // JSON: storage holds only what the store wrote, but read defensively).
       const value = Object.hasOwn(all, k) ? valueOf(all[k]) : undefined;
-      if (!isObject(value)) {
-        missing++;
-        continue;
-      }
+      if (!isObject(value)) continue;
       listed.push(k);
       out.push([key, value]);
     }
@@ -136,7 +131,7 @@ function assembleTab(keyId: string, stored: unknown, all: Record<string, unknown
     else delete assembled.subresources;
     return [pageId, assembled];
   });
-  return { keyId, record: { ...tab, pages: Object.fromEntries(pages) }, listed, missing };
+  return { keyId, record: { ...tab, pages: Object.fromEntries(pages) }, listed };
 }
 
 /** Every stored tab (`tab:` keys of this SNAPSHOT_VERSION, in either layout), and the part keys of ids with no shell. */
@@ -207,10 +202,12 @@ export class TabStore {
       if (!Number.isInteger(id)) continue;
       const known = new Map<string, string>();
       // What storage holds, as the next flush compares it: the stored text, so that the first flush
-      // after a restart writes only what changed since. A shell with missing parts, or any value stored
-      // as an object (an earlier version), is known as '' so that the next flush rewrites it.
+      // after a restart writes only what changed since. A value stored as an object (an earlier
+      // version) is known as '', so that the next flush rewrites it. A shell that lists a missing part
+      // is known as it is: the record in memory lacks that part, so its shell differs and the tab's
+      // next flush rewrites it, unless the part is back by then (then only the part is written).
       const text = (k: string) => (typeof all[k] === 'string' ? all[k] : '');
-      known.set(shellKey(t.keyId), t.missing === 0 ? text(shellKey(t.keyId)) : '');
+      known.set(shellKey(t.keyId), text(shellKey(t.keyId)));
       for (const k of t.listed) known.set(k, text(k));
       // Parts the shell does not list (left over): the tab's next flush removes them.
       const listed = new Set(t.listed);
