@@ -1,6 +1,6 @@
 // Cross-Origin-Embedder-Policy: HTML's "obtain an embedder policy", with every header that was present
 // but not used reported as a problem (quoting the value and saying how it was read).
-import { bareItemKind, getStructuredItem, headerValues, showBareItem } from './headers.ts';
+import { bareItemKind, getStructuredItem, headerLines, showBareItem } from './headers.ts';
 import type { HeaderLine } from './snapshot.ts';
 
 export type EmbedderPolicyValue = 'unsafe-none' | 'require-corp' | 'credentialless';
@@ -26,13 +26,15 @@ export const COEP_RO = 'Cross-Origin-Embedder-Policy-Report-Only';
 // https://html.spec.whatwg.org/#compatible-with-cross-origin-isolation
 export const isCompatibleWithCrossOriginIsolation = (v: EmbedderPolicyValue) => v === 'credentialless' || v === 'require-corp';
 
+const NO_VALUE: { value: null; endpoint: null } = Object.freeze({ value: null, endpoint: null });
+
 /** Reads one COEP header: its value (null when it fails) and endpoint, with problems noted. */
 function readEmbedderHeader(headers: readonly HeaderLine[], name: string, problems?: PolicyProblem[]): { value: EmbedderPolicyValue | null; endpoint: string | null } {
   const parsed = getStructuredItem(headers, name);
-  if (parsed.state === 'absent') return { value: null, endpoint: null };
+  if (parsed.state === 'absent') return NO_VALUE;
   if (parsed.state === 'invalid') {
     problems?.push({ header: name, raw: parsed.raw, reason: `not a valid structured header (${parsed.error}); read as unsafe-none` });
-    return { value: null, endpoint: null };
+    return NO_VALUE;
   }
   const [item, params] = parsed.value;
   // 4. If parsedItem is non-null and parsedItem[0] is "credentialless" or "require-corp" (a token):
@@ -41,7 +43,7 @@ function readEmbedderHeader(headers: readonly HeaderLine[], name: string, proble
   if (token !== 'require-corp' && token !== 'credentialless') {
     const why = kind !== 'token' ? `a ${kind}, not a token` : token === 'unsafe-none' ? 'the default' : 'not a COEP value (values are case-sensitive)';
     if (token !== 'unsafe-none') problems?.push({ header: name, raw: parsed.raw, reason: `${showBareItem(item)} is ${why}; read as unsafe-none` });
-    return { value: null, endpoint: null };
+    return NO_VALUE;
   }
   // Set the endpoint to parsedItem[1]["report-to"] if it exists and is a string (vectors §3.2, decision 5).
   const reportTo = params.get('report-to');
@@ -58,8 +60,8 @@ export function obtainAnEmbedderPolicy(headers: readonly HeaderLine[], context: 
   // 2. If environment is a non-secure context, then return policy.
   if (!context.secureContext) {
     for (const name of [COEP, COEP_RO]) {
-      const raw = headerValues(headers, name);
-      if (raw.length > 0) problems?.push({ header: name, raw: raw.join(', '), reason: 'ignored: the document is not a secure context' });
+      const raw = headerLines(headers, name);
+      if (raw !== null) problems?.push({ header: name, raw, reason: 'ignored: the document is not a secure context' });
     }
     return policy;
   }

@@ -363,7 +363,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       : null;
     // The CORP check compares each response with the requesting document's origin, under its policy.
     const ownRequests = requests.get(f.frameId);
-    const subresources: SubresourceVerdict[] = ownRequests === undefined ? [] : groupIdentical(ownRequests.filter((r) => ofCurrentDocument(r, f)))
+    const subresources: SubresourceVerdict[] = ownRequests === undefined ? NONE : groupIdentical(ownRequests.filter((r) => ofCurrentDocument(r, f)))
       .map((group) => withRequestIds(evaluateSubresource(group[0]!, origin, policies.embedder), group));
     const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine, trustworthyOrigin: secureContext.self.trustworthy, opaque: origin.type === 'opaque' });
     const e: FrameEvaluation = {
@@ -378,7 +378,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque', crossOriginIsolated: isolation.crossOriginIsolated },
       subresources,
       subresourceSummary: summarize(subresources),
-      findings: [],
+      findings: NONE,
     };
     return e;
   };
@@ -414,7 +414,7 @@ function findingsOf(e: FrameEvaluation, context: RuleContext): Finding[] {
   const found: Finding[] = [];
   for (const rule of RULES) for (const x of rule(e, context)) found.push(x);
   if (found.length > 16) return found.sort(byWorstFirst);
-  if (found.length === 0) return [];
+  if (found.length === 0) return NONE;
   // A frame has a few: an insertion sort (stable, as sort is) spares sort's work arrays.
   for (let j = 1; j < found.length; j++) {
     const x = found[j]!;
@@ -433,8 +433,11 @@ function findingsOf(e: FrameEvaluation, context: RuleContext): Finding[] {
  * element), and a page keeps thousands of these lists (the grown one is garbage at once, which is cheap).
  */
 function exactCopy<T>(list: T[]): T[] {
-  return list.length === 0 ? [] : list.slice();
+  return list.length === 0 ? NONE : list.slice();
 }
+
+/** The empty list of every frame that has none of something (frozen: a verdict is read, never changed). */
+const NONE = Object.freeze([]) as unknown as never[];
 
 /** The page's subresource requests by requesting frame, in the order they started. */
 function requestsByFrame(page: PageRecord): Map<number, SubresourceRecord[]> {
@@ -508,7 +511,7 @@ function isolationOf(input: {
   engine: Engine;
 }): IsolationVerdict {
   // The browsing context group is isolated when its top-level document's COOP is same-origin-plus-COEP.
-  const topChecklist = input.isTop ? topLevelChecklist(input.policies, input.headers, input.secureContext) : input.top?.isolation.checklist.filter((s) => s.id !== 'permission' && s.id !== 'group-isolated') ?? [];
+  const topChecklist = input.isTop ? topLevelChecklist(input.policies, input.headers, input.secureContext) : input.top ? topStepsOf(input.top.isolation) : [];
   const groupIsolated = input.isTop ? input.policies.opener?.value === 'same-origin-plus-COEP' : input.top?.isolation.groupIsolated ?? false;
   const featureSteps: FeatureStep[] = [];
   const policyPermission = isFeatureEnabledInDocumentForOrigin('cross-origin-isolated', input.docPolicy, input.docPolicy.origin, featureSteps);
@@ -521,21 +524,14 @@ function isolationOf(input: {
   const inherited = input.docPolicy.stepsOf('cross-origin-isolated') ?? [];
   const fix = policyPermission ? undefined : permissionFix(featureSteps, inherited);
   const checklist: ChecklistStep[] = [...topChecklist];
-  if (!input.isTop) {
-    checklist.push({
-      id: 'group-isolated',
-      ok: groupIsolated,
-      detail: groupIsolated ? 'The top-level document isolates the browsing context group.' : 'The top-level document does not isolate the browsing context group (see the steps above).',
-    });
-  }
-  checklist.push({
-    id: 'permission',
-    ok: permission,
-    detail: policyPermission ? 'The cross-origin-isolated permission reaches this document.'
+  if (!input.isTop) checklist.push(groupIsolated ? GROUP_ISOLATED : GROUP_NOT_ISOLATED);
+  checklist.push(permissionStep(
+    permission,
+    policyPermission ? 'The cross-origin-isolated permission reaches this document.'
       : permissionEnforced ? permissionDetail(featureSteps, inherited)
       : `Firefox does not enforce the cross-origin-isolated permission, so this step passes here; in Chromium it fails: ${permissionDetail(featureSteps, inherited)}`,
-    ...(permission ? {} : { fix }),
-  });
+    permission ? undefined : fix,
+  ));
   const crossOriginIsolated = groupIsolated && permission;
   return {
     groupIsolated,
@@ -551,6 +547,32 @@ function isolationOf(input: {
     checklist,
     firstFailure: checklist.find((s) => !s.ok) ?? null,
   };
+}
+
+// Steps every frame of a page has alike are shared between their checklists, frozen (a verdict is read,
+// never changed): a page of 1,000 frames would otherwise keep 1,000 copies of each.
+const GROUP_ISOLATED: ChecklistStep = Object.freeze({ id: 'group-isolated', ok: true, detail: 'The top-level document isolates the browsing context group.' });
+const GROUP_NOT_ISOLATED: ChecklistStep = Object.freeze({ id: 'group-isolated', ok: false, detail: 'The top-level document does not isolate the browsing context group (see the steps above).' });
+
+/** The top-level steps of a top frame's checklist, which every frame below it starts with (one list per top). */
+const topSteps = new WeakMap<IsolationVerdict, ChecklistStep[]>();
+function topStepsOf(top: IsolationVerdict): ChecklistStep[] {
+  let steps = topSteps.get(top);
+  if (!steps) topSteps.set(top, (steps = top.checklist.filter((s) => s.id !== 'permission' && s.id !== 'group-isolated')));
+  return steps;
+}
+
+/** A permission step, shared by every frame whose step reads the same (bounded: the texts are few). */
+const permissionSteps = new Map<string, ChecklistStep>();
+function permissionStep(ok: boolean, detail: string, fix: string | undefined): ChecklistStep {
+  const key = `${ok ? 1 : 0}${fix === undefined ? '-' : `${fix.length}:${fix}`}${detail}`;
+  let step = permissionSteps.get(key);
+  if (!step) {
+    step = Object.freeze(fix === undefined ? { id: 'permission', ok, detail } : { id: 'permission', ok, detail, fix });
+    if (permissionSteps.size >= 256) permissionSteps.clear();
+    permissionSteps.set(key, step);
+  }
+  return step;
 }
 
 function permissionDetail(feature: FeatureStep[], inherited: InheritStep[]): string {

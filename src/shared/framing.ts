@@ -37,25 +37,42 @@ export function checkXFrameOptions(headers: readonly HeaderLine[], destinationOr
 }
 
 // ── CSP frame-ancestors ──────────────────────────────────────────────────────────────────────────
-/** The frame-ancestors directives of the enforced policies (each policy's first one). */
+/** The frame-ancestors directives of the enforced policies (each policy's first one). Shared: read them only. */
 export function frameAncestorsDirectives(headers: readonly HeaderLine[]): string[] {
+  const lines = headerValues(headers, 'Content-Security-Policy');
+  if (lines.length === 0) return NO_DIRECTIVES;
+  if (lines.length > 1) return lines.flatMap(frameAncestorsOfLine);
+  return frameAncestorsOfLine(lines[0]!);
+}
+
+const NO_DIRECTIVES = Object.freeze([]) as unknown as string[];
+/** By CSP line: a page repeats the same few policies on many responses. */
+const directivesByLine = new Map<string, string[]>();
+
+function frameAncestorsOfLine(value: string): string[] {
+  const known = directivesByLine.get(value);
+  if (known) return known;
   const out: string[] = [];
-  for (const value of headerValues(headers, 'Content-Security-Policy')) {
-    for (const policy of value.split(',')) {
-      const seen = new Set<string>();
-      for (const token of policy.split(';')) {
-        const t = token.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
-        // eslint-disable-next-line no-control-regex
-        if (t === '' || /[^\u0000-\u007f]/.test(t)) continue;
-        const [name, ...rest] = t.split(/[\t\n\f\r ]+/);
-        const n = name!.toLowerCase();
-        if (seen.has(n)) continue;
-        seen.add(n);
-        if (n === 'frame-ancestors') out.push(rest.join(' '));
-      }
+  for (const policy of value.split(',')) {
+    const seen = new Set<string>();
+    for (const token of policy.split(';')) {
+      const t = token.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+      // eslint-disable-next-line no-control-regex
+      if (t === '' || /[^\u0000-\u007f]/.test(t)) continue;
+      const [name, ...rest] = t.split(/[\t\n\f\r ]+/);
+      const n = name!.toLowerCase();
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n === 'frame-ancestors') out.push(rest.join(' '));
     }
   }
-  return out;
+  const shared = out.length === 0 ? NO_DIRECTIVES : (Object.freeze(out) as string[]);
+  // Bounded by count and by size: a hostile page can send a different megabyte policy on every frame.
+  if (value.length <= 4096) {
+    if (directivesByLine.size >= 1_000) directivesByLine.clear();
+    directivesByLine.set(value, shared);
+  }
+  return shared;
 }
 
 // https://w3c.github.io/webappsec-csp/#match-url-to-source-list
@@ -123,13 +140,26 @@ export type CorpValue = 'same-origin' | 'same-site' | 'cross-origin';
 /** The CORP header's value, or null when absent or not one of the three values (then it does nothing). */
 export function getCrossOriginResourcePolicy(headers: readonly HeaderLine[]): { value: CorpValue | null; raw: string | null } {
   const raw = getHeader(headers, 'Cross-Origin-Resource-Policy');
-  const value = raw === 'same-origin' || raw === 'same-site' || raw === 'cross-origin' ? raw : null;
-  return { value, raw };
+  return { value: corpValueOf(raw), raw };
 }
+
+const corpValueOf = (raw: string | null): CorpValue | null => (raw === 'same-origin' || raw === 'same-site' || raw === 'cross-origin' ? raw : null);
 
 export type CorpVerdict =
   | { allowed: true; step: 'navigation-without-coep' | 'no-policy' | 'cross-origin' | 'same-origin-ok' | 'same-site-ok'; policy: CorpValue | null; defaulted: boolean }
   | { allowed: false; step: 'not-same-origin' | 'not-same-site'; policy: CorpValue; defaulted: boolean };
+
+/**
+ * The verdict of a step, policy and defaulted flag: one frozen object for each of the few combinations,
+ * shared by every response that gets it (a page checks thousands; a verdict is read, never changed).
+ */
+const CORP_STEPS: readonly CorpVerdict['step'][] = ['navigation-without-coep', 'no-policy', 'cross-origin', 'same-origin-ok', 'same-site-ok', 'not-same-origin', 'not-same-site'];
+const CORP_POLICIES: readonly (CorpValue | null)[] = [null, 'same-origin', 'same-site', 'cross-origin'];
+const corpVerdicts: CorpVerdict[] = [];
+function corpVerdict(step: CorpVerdict['step'], policy: CorpValue | null, defaulted: boolean): CorpVerdict {
+  const index = (CORP_STEPS.indexOf(step) * CORP_POLICIES.length + CORP_POLICIES.indexOf(policy)) * 2 + (defaulted ? 1 : 0);
+  return corpVerdicts[index] ??= Object.freeze({ allowed: step !== 'not-same-origin' && step !== 'not-same-site', step, policy, defaulted }) as CorpVerdict;
+}
 
 // https://fetch.spec.whatwg.org/#cross-origin-resource-policy-internal-check
 export function crossOriginResourcePolicyInternalCheck(input: {
@@ -141,9 +171,9 @@ export function crossOriginResourcePolicyInternalCheck(input: {
   requestIncludesCredentials: boolean;
 }): CorpVerdict {
   // 1. If forNavigation is true and embedderPolicyValue is "unsafe-none", then return allowed.
-  if (input.forNavigation && input.embedderPolicyValue === 'unsafe-none') return { allowed: true, step: 'navigation-without-coep', policy: null, defaulted: false };
+  if (input.forNavigation && input.embedderPolicyValue === 'unsafe-none') return corpVerdict('navigation-without-coep', null, false);
   // 2–3. Let policy be the result of getting `Cross-Origin-Resource-Policy`; a value other than the three is null.
-  let policy = getCrossOriginResourcePolicy(input.headers).value;
+  let policy = corpValueOf(getHeader(input.headers, 'Cross-Origin-Resource-Policy'));
   let defaulted = false;
   // 4. If policy is null, switch on embedderPolicyValue: credentialless → same-origin when the request
   //    includes credentials or forNavigation; require-corp → same-origin.
@@ -154,16 +184,14 @@ export function crossOriginResourcePolicyInternalCheck(input: {
     }
   }
   // 5. Switch on policy.
-  if (policy === null) return { allowed: true, step: 'no-policy', policy, defaulted };
-  if (policy === 'cross-origin') return { allowed: true, step: 'cross-origin', policy, defaulted };
+  if (policy === null) return corpVerdict('no-policy', policy, defaulted);
+  if (policy === 'cross-origin') return corpVerdict('cross-origin', policy, defaulted);
   const responseOrigin = originOfURL(input.responseURL);
-  if (policy === 'same-origin') {
-    return isSameOrigin(input.origin, responseOrigin) ? { allowed: true, step: 'same-origin-ok', policy, defaulted } : { allowed: false, step: 'not-same-origin', policy, defaulted };
-  }
+  if (policy === 'same-origin') return corpVerdict(isSameOrigin(input.origin, responseOrigin) ? 'same-origin-ok' : 'not-same-origin', policy, defaulted);
   // same-site: schemelessly same site, and origin's scheme is https or the response is not https.
   const ok = isSchemelesslySameSite(input.origin, responseOrigin) &&
     ((input.origin.type === 'tuple' && input.origin.scheme === 'https') || !(responseOrigin.type === 'tuple' && responseOrigin.scheme === 'https'));
-  return ok ? { allowed: true, step: 'same-site-ok', policy, defaulted } : { allowed: false, step: 'not-same-site', policy, defaulted };
+  return corpVerdict(ok ? 'same-site-ok' : 'not-same-site', policy, defaulted);
 }
 
 // ── the whole embedding check of a child document ────────────────────────────────────────────────

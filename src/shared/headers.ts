@@ -4,23 +4,53 @@
 import { parseDictionary, parseItem, type Dictionary, type Item } from 'structured-headers';
 import type { HeaderLine } from './snapshot.ts';
 
+/** Header names in lower case, by name as asked for (a few dozen literals: kept, never cleared needlessly). */
+const lowerNames = new Map<string, string>();
+function lowerCaseName(name: string): string {
+  let n = lowerNames.get(name);
+  if (n === undefined) {
+    n = name.toLowerCase();
+    if (lowerNames.size >= 1_000) lowerNames.clear();
+    lowerNames.set(name, n);
+  }
+  return n;
+}
+
+/** Whether the line's name is `name` (lowered: `n`), ASCII case-insensitively; the usual spellings compare without a copy. */
+const nameIs = (k: string, name: string, n: string) => k.length === n.length && (k === name || k === n || k.toLowerCase() === n);
+
 /** Every value of the header `name`, in order. */
 export function headerValues(headers: readonly HeaderLine[], name: string): string[] {
-  const n = name.toLowerCase();
+  const n = lowerCaseName(name);
   const out: string[] = [];
-  for (const [k, v] of headers) if (k.length === n.length && k.toLowerCase() === n) out.push(v);
+  for (const [k, v] of headers) if (nameIs(k, name, n)) out.push(v);
   return out;
 }
 
+/** Every line of the header `name` as sent, joined with ", " (no trimming), or null when absent. */
+export function headerLines(headers: readonly HeaderLine[], name: string): string | null {
+  const n = lowerCaseName(name);
+  let joined: string | null = null;
+  for (const [k, v] of headers) if (nameIs(k, name, n)) joined = joined === null ? v : `${joined}, ${v}`;
+  return joined;
+}
+
 const SP_HTAB_EDGES = /^[ \t]+|[ \t]+$/g;
+const trimSpHtab = (v: string) => (v.length > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) ? v.replace(SP_HTAB_EDGES, '') : v);
 
 // https://fetch.spec.whatwg.org/#concept-header-list-get
 /** The combined value (lines joined with ", "), or null when the header is absent. */
 export function getHeader(headers: readonly HeaderLine[], name: string): string | null {
-  const values = headerValues(headers, name);
-  if (values.length === 0) return null;
-  if (values.length === 1) return values[0]!.replace(SP_HTAB_EDGES, '');
-  return values.map((v) => v.replace(SP_HTAB_EDGES, '')).join(', ');
+  const n = lowerCaseName(name);
+  // One line is the usual case: no list for it.
+  let first: string | null = null;
+  let more: string[] | null = null;
+  for (const [k, v] of headers) {
+    if (!nameIs(k, name, n)) continue;
+    if (first === null) first = trimSpHtab(v);
+    else (more ??= [first]).push(trimSpHtab(v));
+  }
+  return more === null ? first : more.join(', ');
 }
 
 /** A structured header as read: absent, parsed, or invalid (with the parser's reason). */
@@ -29,12 +59,14 @@ export type Structured<T> =
   | { state: 'parsed'; raw: string; value: T }
   | { state: 'invalid'; raw: string; error: string };
 
+const ABSENT: { state: 'absent' } = Object.freeze({ state: 'absent' });
+
 /** Parsed structured values by parser and raw value (shared: read them only). */
 const parsedFields = new Map<(s: string) => unknown, Map<string, Structured<unknown>>>();
 
 function structured<T>(headers: readonly HeaderLine[], name: string, parse: (s: string) => T): Structured<T> {
   const raw = getHeader(headers, name);
-  if (raw === null) return { state: 'absent' };
+  if (raw === null) return ABSENT;
   let byRaw = parsedFields.get(parse);
   if (!byRaw) parsedFields.set(parse, (byRaw = new Map()));
   const hit = byRaw.get(raw);

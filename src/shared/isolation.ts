@@ -3,7 +3,7 @@
 // then reach the frame. Also what isolation gates, and the agent cluster keying.
 import { COEP, COEP_RO, isCompatibleWithCrossOriginIsolation, obtainAnEmbedderPolicy, type EmbedderPolicy, type PolicyProblem } from './coep.ts';
 import { COOP, COOP_RO, DEFAULT_OPENER_POLICY, obtainAnOpenerPolicy, type OpenerPolicy } from './coop.ts';
-import { getStructuredItem, headerValues } from './headers.ts';
+import { getStructuredItem, headerLines, headerValues } from './headers.ts';
 import type { Engine } from './origin.ts';
 import type { FeatureStep, InheritStep } from './permissions-policy.ts';
 import type { HeaderLine } from './snapshot.ts';
@@ -39,6 +39,9 @@ export interface FramePolicies {
   problems: PolicyProblem[];
 }
 
+const COOP_HEADERS = [COOP, COOP_RO] as const;
+const NO_ORIGIN_AGENT_CLUSTER: FramePolicies['originAgentCluster'] = Object.freeze({ header: null, raw: null });
+
 /** The policies a document's response declares, as its context reads them. */
 export function readPolicies(headers: readonly HeaderLine[] | null, context: { secureContext: boolean; topLevel: boolean; inheritedEmbedder: EmbedderPolicy | null }): FramePolicies {
   const problems: PolicyProblem[] = [];
@@ -46,26 +49,25 @@ export function readPolicies(headers: readonly HeaderLine[] | null, context: { s
   const embedder = inherit ? context.inheritedEmbedder! : obtainAnEmbedderPolicy(headers ?? [], context, problems);
   const opener = context.topLevel ? (headers ? obtainAnOpenerPolicy(headers, context, problems) : { ...DEFAULT_OPENER_POLICY }) : null;
   if (!context.topLevel && headers) {
-    for (const name of [COOP, COOP_RO]) {
-      const raw = headerValues(headers, name);
-      if (raw.length > 0) problems.push({ header: name, raw: raw.join(', '), reason: 'ignored: COOP applies to top-level documents only (a popup or a new tab), not to frames' });
+    for (const name of COOP_HEADERS) {
+      const raw = headerLines(headers, name);
+      if (raw !== null) problems.push({ header: name, raw, reason: 'ignored: COOP applies to top-level documents only (a popup or a new tab), not to frames' });
     }
   }
-  const oac = headers ? getStructuredItem(headers, 'Origin-Agent-Cluster') : { state: 'absent' as const };
+  const oac = headers ? getStructuredItem(headers, 'Origin-Agent-Cluster') : null;
   let header: boolean | null = null;
-  if (oac.state === 'parsed') {
+  if (oac?.state === 'parsed') {
     if (typeof oac.value[0] === 'boolean') header = oac.value[0];
     else problems.push({ header: 'Origin-Agent-Cluster', raw: oac.raw, reason: 'not a structured boolean (?1 or ?0); ignored' });
-  } else if (oac.state === 'invalid') {
+  } else if (oac?.state === 'invalid') {
     problems.push({ header: 'Origin-Agent-Cluster', raw: oac.raw, reason: `not a valid structured header (${oac.error}); ignored` });
   }
-  const corpRaw = headers ? headerValues(headers, 'Cross-Origin-Resource-Policy') : [];
   return {
     embedder,
     embedderInherited: inherit,
     opener,
-    corp: corpRaw.length > 0 ? corpRaw.join(', ') : null,
-    originAgentCluster: { header, raw: oac.state === 'absent' ? null : oac.raw },
+    corp: headers ? headerLines(headers, 'Cross-Origin-Resource-Policy') : null,
+    originAgentCluster: !oac || oac.state === 'absent' ? NO_ORIGIN_AGENT_CLUSTER : { header, raw: oac.raw },
     problems,
   };
 }

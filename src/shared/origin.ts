@@ -95,27 +95,39 @@ function parseURLRecordUncached(input: string, base?: string): URLRecord | null 
  * and check that names them. Origins are shared: never mutate one.
  */
 const tupleOrigins = new Map<string, TupleOrigin>();
+/** The same, by whole URL (of at most MAX_AUTHORITY characters). */
+const tupleOriginsByURL = new Map<string, TupleOrigin>();
+const NO_OPTIONS: { engine?: Engine; key?: string } = Object.freeze({});
 
 /** "scheme://authority" of a URL whose (non-empty) authority has only lower-case letters, digits, . - _ ~ : [ ], followed by / ? # \ or the end. */
-const PLAIN_AUTHORITY = /^(?:https?|wss?|ftp):\/\/[a-z0-9.\-_~:[\]]+(?=[/?#\\]|$)/;
+const PLAIN_AUTHORITY = /(?:https?|wss?|ftp):\/\/[a-z0-9.\-_~:[\]]+(?=[/?#\\]|$)/y;
 
 // https://url.spec.whatwg.org/#concept-url-origin
-export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
+export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = NO_OPTIONS): Origin {
   if (typeof input === 'string') {
+    // The same URL is asked about again and again (its frame, its responses, each policy's check).
+    const known = tupleOriginsByURL.get(input);
+    if (known) return known;
     // A plain http(s), ws(s) or ftp URL's origin is its scheme and authority's: the URL parser leaves the
     // authority at the first of / ? # \ and nothing after it can change the host or port, or fail. So
     // the origin is that of "scheme://authority/", parsed once for every URL that starts the same way
     // (a page's thousand subresources on a few hosts). Anything unusual in the authority (userinfo,
     // percent-escapes, whitespace, non-ASCII, upper case) takes the whole parse below.
-    const plain = PLAIN_AUTHORITY.exec(input);
-    const key = plain ? plain[0] : input;
-    const hit = tupleOrigins.get(key);
-    if (hit) return hit;
-    const origin = originOfURLRecord(parseURLRecord(plain ? `${key}/` : input), input, options);
-    // Only these schemes' origins depend on nothing but the URL (not on the engine, not on a key).
-    if (origin.type === 'tuple' && SPECIAL_TUPLE_SCHEMES.has(origin.scheme)) {
+    // (Sticky, from 0: test() leaves lastIndex at the match's end, with no match array to allocate.)
+    PLAIN_AUTHORITY.lastIndex = 0;
+    const plain = PLAIN_AUTHORITY.test(input);
+    const key = plain ? input.slice(0, PLAIN_AUTHORITY.lastIndex) : input;
+    let origin: Origin | undefined = tupleOrigins.get(key);
+    if (!origin) {
+      origin = originOfURLRecord(parseURLRecord(plain ? `${key}/` : input), input, options);
+      // Only these schemes' origins depend on nothing but the URL (not on the engine, not on a key).
+      if (origin.type !== 'tuple' || !SPECIAL_TUPLE_SCHEMES.has(origin.scheme)) return origin;
       if (tupleOrigins.size >= MAX_PARSED) tupleOrigins.clear();
       tupleOrigins.set(key, origin);
+    }
+    if (input.length <= MAX_AUTHORITY) {
+      if (tupleOriginsByURL.size >= MAX_PARSED) tupleOriginsByURL.clear();
+      tupleOriginsByURL.set(input, origin);
     }
     return origin;
   }

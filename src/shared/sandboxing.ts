@@ -396,16 +396,24 @@ export interface SandboxEvaluation {
 const NO_PARSED_CSP: SandboxEvaluation['cspDirectives'] = Object.freeze({ enforced: Object.freeze([]) as unknown as SandboxEvaluation['cspDirectives']['enforced'], reportOnly: Object.freeze([]) as unknown as SandboxEvaluation['cspDirectives']['reportOnly'] });
 const NO_FLAGS: Set<SandboxFlag> = new Set();
 
-/** Adds a source to a flag's list, copying a list the map shares with another map (not in `own`). */
-function addSource(map: SandboxSources, own: Set<SandboxSource[]>, flag: SandboxFlag, source: SandboxSource) {
-  const list = map.get(flag);
-  if (list && own.has(list)) {
-    list.push(source);
-    return;
+/**
+ * Appends `source` to the list of each of `flags` (a list made when the flag has none). Lists are never
+ * changed once made, so they are shared: between flags (every flag a step extends from the same list
+ * gets one new list) and with the parent's map (a flag this frame does not extend keeps the parent's).
+ */
+function appendSource(map: SandboxSources, flags: Iterable<SandboxFlag>, source: SandboxSource) {
+  // The few distinct lists a step extends (usually one or two), each with its extension.
+  const from: (SandboxSource[] | undefined)[] = [];
+  const to: SandboxSource[][] = [];
+  for (const flag of flags) {
+    const old = map.get(flag);
+    let i = from.indexOf(old);
+    if (i < 0) {
+      i = from.push(old) - 1;
+      to.push(old ? [...old, source] : [source]);
+    }
+    map.set(flag, to[i]!);
   }
-  const mine = list ? [...list, source] : [source];
-  own.add(mine);
-  map.set(flag, mine);
 }
 
 /** The flags of a sources map (shared by every frame that shares the map: read them only). */
@@ -440,33 +448,30 @@ export function determineSandboxingFlags(input: SandboxInput): SandboxEvaluation
     const flags = flagsOf(sources);
     return { attribute, parsedAttribute, creation: flags, csp: NO_FLAGS, cspDirectives, active: flags, sources };
   }
-  // Lists taken from the parent are shared until this frame adds to one (then copied).
+  // Every list is read-only and shared where it can be (see appendSource).
   const sources: SandboxSources = new Map();
-  const own = new Set<SandboxSource[]>();
   // For a top-level document (a popup): the flags of its popup sandboxing flag set, which the opener's
   // active flags filled when they had the "propagates to auxiliary browsing contexts" flag.
   if (fromOpener) {
     const { tabId, frameId, url } = input.opener!;
-    input.opener!.flags.forEach((via, flag) => addSource(sources, own, flag, { kind: 'opener', tabId, frameId, url, via }));
+    input.opener!.flags.forEach((via, flag) => sources.set(flag, [{ kind: 'opener', tabId, frameId, url, via }]));
   }
   // For a child navigable: the union of its container's iframe sandboxing flag set and the container
   // node document's active sandboxing flag set.
   input.parent?.forEach((list, flag) => {
-    if (sources.has(flag)) for (const s of list) addSource(sources, own, flag, s);
-    else sources.set(flag, list);
+    const before = sources.get(flag);
+    sources.set(flag, before ? [...before, ...list] : list);
   });
   if (input.attribute && parsedAttribute) {
     const source: SandboxSource = { kind: 'attribute', frameId: input.frameId, value: input.attribute.value, element: input.attribute.element };
-    parsedAttribute.flags.forEach((flag) => addSource(sources, own, flag, source));
+    appendSource(sources, parsedAttribute.flags, source);
   }
   const creation = enforced.length === 0 ? flagsOf(sources) : new Set(sources.keys());
   // The document's final flags: creation flags ∪ the CSP-derived flags of its response.
   const csp = new Set<SandboxFlag>();
   for (const d of enforced) {
-    for (const flag of d.parsed.flags) {
-      csp.add(flag);
-      addSource(sources, own, flag, { kind: 'csp', frameId: input.frameId, line: d.line, value: d.value });
-    }
+    for (const flag of d.parsed.flags) csp.add(flag);
+    appendSource(sources, d.parsed.flags, { kind: 'csp', frameId: input.frameId, line: d.line, value: d.value });
   }
   return { attribute, parsedAttribute, creation, csp, cspDirectives, active: enforced.length === 0 ? creation : new Set(sources.keys()), sources };
 }

@@ -256,7 +256,11 @@ export type OriginRelation =
 export function relationOf(a: Origin, b: Origin): OriginRelation {
   // Tuple origins are shared objects (originOfURL hands out one per scheme and authority), and a page
   // compares the same few pairs for every frame: one answer per pair, shared (read-only, like the origins).
-  if (a.type !== 'tuple' || b.type !== 'tuple') return relationOfUncached(a, b);
+  // An opaque origin is same origin with itself only, and cross-site (for being opaque) to anything else:
+  // what relationOfUncached's traces give, without them.
+  if (a.type !== 'tuple' || b.type !== 'tuple') {
+    return a.type === 'opaque' && b.type === 'opaque' && a.id === b.id ? SAME_ORIGIN : { relation: 'cross-site', reason: { part: 'opaque', a, b } };
+  }
   let byB = relations.get(a);
   if (!byB) relations.set(a, (byB = new WeakMap()));
   let known = byB.get(b);
@@ -265,10 +269,11 @@ export function relationOf(a: Origin, b: Origin): OriginRelation {
 }
 
 const relations = new WeakMap<Origin, WeakMap<Origin, OriginRelation>>();
+const SAME_ORIGIN: OriginRelation = Object.freeze({ relation: 'same-origin', reason: Object.freeze({ part: 'none' }) });
 
 function relationOfUncached(a: Origin, b: Origin): OriginRelation {
   const originTrace: OriginDifference[] = [];
-  if (isSameOrigin(a, b, originTrace)) return { relation: 'same-origin', reason: { part: 'none' } };
+  if (isSameOrigin(a, b, originTrace)) return SAME_ORIGIN;
   const siteTrace: SiteDifference[] = [];
   if (isSameSite(a, b, siteTrace)) {
     return { relation: 'same-site', reason: originTrace[0] ?? { part: 'opaque', a, b } };

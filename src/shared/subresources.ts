@@ -25,24 +25,35 @@ export interface ModeReading {
  * fetch() with another mode would differ, and the caveat says so).
  */
 export function requestModeOf(r: Pick<SubresourceRecord, 'fetchMode' | 'type'>): ModeReading {
-  if (r.fetchMode !== undefined && MODES.has(r.fetchMode)) return { mode: r.fetchMode as RequestMode, from: 'sec-fetch-mode' };
+  if (r.fetchMode !== undefined && MODES.has(r.fetchMode)) return SENT_MODES[r.fetchMode as RequestMode];
   switch (r.type) {
     case 'font':
-      return { mode: 'cors', from: 'type' };
-    case 'xmlhttprequest':
-      return { mode: 'cors', from: 'type', caveat: "fetch(…, {mode: 'no-cors'}) is no-cors" };
-    case 'websocket':
-      return { mode: 'websocket', from: 'type' };
-    case 'webtransport':
-      return { mode: 'webtransport', from: 'type' };
     case 'web_manifest': // Firefox's type for <link rel=manifest>: always cors
-      return { mode: 'cors', from: 'type' };
+      return INFERRED.cors;
+    case 'xmlhttprequest':
+      return INFERRED.xhr;
+    case 'websocket':
+      return INFERRED.websocket;
+    case 'webtransport':
+      return INFERRED.webtransport;
     case 'script':
-      return { mode: 'no-cors', from: 'type', caveat: 'a module script or a crossorigin attribute makes it cors' };
+      return INFERRED.script;
     default:
-      return { mode: 'no-cors', from: 'type', caveat: 'a crossorigin attribute makes it cors' };
+      return INFERRED.noCors;
   }
 }
+
+// The readings and outcomes below are the same for every request that has them: shared, frozen (a
+// page has thousands of requests; a verdict is read, never changed).
+const SENT_MODES = Object.fromEntries([...MODES].map((mode) => [mode, Object.freeze({ mode, from: 'sec-fetch-mode' })])) as Record<RequestMode, ModeReading>;
+const INFERRED = {
+  cors: Object.freeze({ mode: 'cors', from: 'type' }),
+  xhr: Object.freeze({ mode: 'cors', from: 'type', caveat: "fetch(…, {mode: 'no-cors'}) is no-cors" }),
+  websocket: Object.freeze({ mode: 'websocket', from: 'type' }),
+  webtransport: Object.freeze({ mode: 'webtransport', from: 'type' }),
+  script: Object.freeze({ mode: 'no-cors', from: 'type', caveat: 'a module script or a crossorigin attribute makes it cors' }),
+  noCors: Object.freeze({ mode: 'no-cors', from: 'type', caveat: 'a crossorigin attribute makes it cors' }),
+} as const satisfies Record<string, ModeReading>;
 
 /** What happens to the request under one embedder policy value. */
 export type PolicyOutcome =
@@ -100,14 +111,14 @@ export interface SubresourceVerdict {
 /** The CORP check of every response under one policy value (Fetch "HTTP fetch": each response, redirects too). */
 export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Origin, policy: EmbedderPolicyValue): PolicyOutcome {
   // Fetch "cross-origin resource policy check", step 1: only no-cors requests are checked.
-  if (mode.mode !== 'no-cors') return { result: 'loads', why: 'not-no-cors' };
-  if (r.responses.length === 0) return { result: 'unknown', why: 'no-response' };
+  if (mode.mode !== 'no-cors') return LOADS_NOT_NO_CORS;
+  if (r.responses.length === 0) return UNKNOWN_NO_RESPONSE;
   const withoutCredentials: number[] = [];
   for (let hop = 0; hop < r.responses.length; hop++) {
     const response = r.responses[hop]!;
     // Fetch runs the CORP check in "HTTP fetch" only: a data: or blob: response is never checked.
     if (!/^https?:/i.test(response.url)) continue;
-    if (response.headersUnknown) return { result: 'unknown', why: 'headers-unknown' };
+    if (response.headersUnknown) return UNKNOWN_HEADERS;
     // Fetch "cross-origin embedder policy allows credentials": under credentialless, a no-cors request
     // goes with credentials (cookies, client certificates, authentication) only to its own origin, and
     // not after its redirects have tainted its origin.
@@ -123,10 +134,22 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
     }
   }
   if (withoutCredentials.length > 0) {
+    if (withoutCredentials.length === 1 && withoutCredentials[0] === 0 && !r.sentCookies) return LOADS_FIRST_HOP_WITHOUT_CREDENTIALS;
     return { result: 'loads', why: 'without-credentials', hopsWithoutCredentials: withoutCredentials, ...(r.sentCookies ? { sentCookiesToday: true } : {}) };
   }
-  return { result: 'loads', why: 'allowed' };
+  return LOADS_ALLOWED;
 }
+
+const OBSERVED_WITHOUT_ERROR: Partial<Record<string, SubresourceVerdict['observed']>> = {
+  pending: Object.freeze({ state: 'pending', error: null }),
+  complete: Object.freeze({ state: 'complete', error: null }),
+  error: Object.freeze({ state: 'error', error: null }),
+};
+const LOADS_NOT_NO_CORS: PolicyOutcome = Object.freeze({ result: 'loads', why: 'not-no-cors' });
+const LOADS_FIRST_HOP_WITHOUT_CREDENTIALS: PolicyOutcome = Object.freeze({ result: 'loads', why: 'without-credentials', hopsWithoutCredentials: Object.freeze([0]) as number[] });
+const LOADS_ALLOWED: PolicyOutcome = Object.freeze({ result: 'loads', why: 'allowed' });
+const UNKNOWN_NO_RESPONSE: PolicyOutcome = Object.freeze({ result: 'unknown', why: 'no-response' });
+const UNKNOWN_HEADERS: PolicyOutcome = Object.freeze({ result: 'unknown', why: 'headers-unknown' });
 
 /**
  * Fetch "has a redirect-tainted origin", for the request's URL list up to a response: true once a
@@ -178,7 +201,7 @@ export function evaluateSubresource(
     mode,
     requestOrigin,
     crossOrigin: r.responses.some((x) => !isSameOrigin(requestOrigin, originOfURL(x.url))) || (r.responses.length === 0 && !isSameOrigin(requestOrigin, originOfURL(r.url))),
-    observed: { state: r.state, error: r.error ?? null },
+    observed: (r.error === undefined ? OBSERVED_WITHOUT_ERROR[r.state] : undefined) ?? { state: r.state, error: r.error ?? null },
     blockedWithoutCoep: unsafeNone.result === 'blocked',
     unsafeNone,
     now: under(policy.value),

@@ -314,6 +314,19 @@ describe('origins and sites of odd URLs', () => {
     }), { numRuns: 400 });
   });
 
+  test('relationOf (memoized for tuple origins, shortcut for opaque ones) answers what the same-origin and same-site traces say', () => {
+    fc.assert(fc.property(originOf, originOf, fc.boolean(), (a, b, self) => {
+      const other = self ? a : b;
+      const originTrace: Parameters<typeof isSameOrigin>[2] = [];
+      const siteTrace: Parameters<typeof isSameSite>[2] = [];
+      const expected = isSameOrigin(a, other, originTrace) ? { relation: 'same-origin', reason: { part: 'none' } }
+        : isSameSite(a, other, siteTrace) ? { relation: 'same-site', reason: originTrace[0] }
+        : { relation: 'cross-site', reason: siteTrace[0] };
+      expect(relationOf(a, other)).toEqual(expected);
+      expect(relationOf(a, other)).toEqual(expected); // again: from the memo for tuple origins
+    }), { numRuns: 600 });
+  });
+
   test('same origin is reflexive and symmetric, and implies same site and same origin-domain (no domain set)', () => {
     fc.assert(fc.property(originOf, originOf, (a, b) => {
       expect(isSameOrigin(a, a)).toBe(true);
