@@ -465,10 +465,12 @@ function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
 
 const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
 
-const resolved = new Map<string, string>();
+/** Resolved URLs by base, then by input (no key to build: the strings are the record's own). */
+const resolved = new Map<string | undefined, Map<string, string>>();
+let resolvedCount = 0;
 function resolve(src: string, base: string | undefined): string {
-  const key = base === undefined ? `-${src}` : `${base.length}:${base}${src}`;
-  const hit = resolved.get(key);
+  let byInput = resolved.get(base);
+  const hit = byInput?.get(src);
   if (hit !== undefined) return hit;
   let href: string;
   try {
@@ -476,8 +478,14 @@ function resolve(src: string, base: string | undefined): string {
   } catch {
     href = src;
   }
-  if (resolved.size >= 10_000) resolved.clear();
-  resolved.set(key, href);
+  if (resolvedCount >= 10_000) {
+    resolved.clear();
+    resolvedCount = 0;
+    byInput = undefined;
+  }
+  if (!byInput) resolved.set(base, (byInput = new Map()));
+  byInput.set(src, href);
+  resolvedCount++;
   return href;
 }
 
@@ -538,7 +546,8 @@ function isolationOf(input: {
     permission,
     policyPermission,
     permissionEnforced,
-    ...(fix === undefined ? {} : { permissionFix: fix }),
+    // (undefined when none: JSON leaves it out, as it did the spread this replaces; a page makes thousands)
+    permissionFix: fix,
     permissionSteps: { inherited, feature: featureSteps },
     crossOriginIsolated,
     // Browser: Chromium's crossOriginIsolatedContextType reports a disabled permission first, even
@@ -563,15 +572,22 @@ function topStepsOf(top: IsolationVerdict): ChecklistStep[] {
 }
 
 /** A permission step, shared by every frame whose step reads the same (bounded: the texts are few). */
-const permissionSteps = new Map<string, ChecklistStep>();
+const permissionSteps = new Map<string, Map<string | undefined, ChecklistStep>>();
+let permissionStepCount = 0;
 function permissionStep(ok: boolean, detail: string, fix: string | undefined): ChecklistStep {
-  const key = `${ok ? 1 : 0}${fix === undefined ? '-' : `${fix.length}:${fix}`}${detail}`;
-  let step = permissionSteps.get(key);
-  if (!step) {
-    step = Object.freeze(fix === undefined ? { id: 'permission', ok, detail } : { id: 'permission', ok, detail, fix });
-    if (permissionSteps.size >= 256) permissionSteps.clear();
-    permissionSteps.set(key, step);
+  // (ok follows from fix here, but is part of the step: kept apart by the detail map's own key.)
+  let byFix = permissionSteps.get(detail);
+  let step = byFix?.get(fix);
+  if (step && step.ok === ok) return step;
+  step = Object.freeze(fix === undefined ? { id: 'permission', ok, detail } : { id: 'permission', ok, detail, fix });
+  if (permissionStepCount >= 256) {
+    permissionSteps.clear();
+    permissionStepCount = 0;
+    byFix = undefined;
   }
+  if (!byFix) permissionSteps.set(detail, (byFix = new Map()));
+  byFix.set(fix, step);
+  permissionStepCount++;
   return step;
 }
 

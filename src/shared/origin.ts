@@ -61,17 +61,20 @@ export const MAX_AUTHORITY = 2048;
  * subresources), and parsing dominated the evaluation's cost. Records are shared: never mutate one.
  */
 const parsed = new Map<string, URLRecord | null>();
+const parsedWithoutBase = new Map<string, URLRecord | null>();
 const MAX_PARSED = 20_000;
 
 /** Parses a URL with the URL Standard's parser; null on failure. The record is shared: read it only. */
 export function parseURLRecord(input: string, base?: string): URLRecord | null {
-  // Unambiguous for any input and base: the base's length comes first.
-  const key = base === undefined ? `-${input}` : `${base.length}:${base}${input}`;
-  const hit = parsed.get(key);
+  // Without a base (the usual case) by the input itself; with one, unambiguous for any input and base:
+  // the base's length comes first.
+  const cache = base === undefined ? parsedWithoutBase : parsed;
+  const key = base === undefined ? input : `${base.length}:${base}${input}`;
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const record = parseURLRecordUncached(input, base);
-  if (parsed.size >= MAX_PARSED) parsed.clear();
-  parsed.set(key, record);
+  if (cache.size >= MAX_PARSED) cache.clear();
+  cache.set(key, record);
   return record;
 }
 

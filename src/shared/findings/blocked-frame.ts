@@ -49,7 +49,7 @@ export const blockedFrame: Rule = (frame, { parent, page }) => {
         : cause === 'coep' ? 'HTML "check a navigation response\'s adherence to its embedder policy".'
         : cause === 'x-frame-options' ? 'HTML "check a navigation response\'s adherence to X-Frame-Options".'
         : 'CSP "Should navigation response to navigation request of type in target be blocked by Content Security Policy?" (frame-ancestors).',
-      ...(fix ? { fix } : {}),
+      fix: fix || undefined,
     }));
   }
   // A report-only embedder policy: what enforcing it would do to this frame.

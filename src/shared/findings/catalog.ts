@@ -240,8 +240,13 @@ export interface Finding {
 
 export function finding(id: FindingId, fields: Omit<Finding, 'id' | 'severity' | 'spec' | 'fix'> & { fix?: string; severity?: Severity }): Finding {
   const kind: FindingKind = FINDINGS[id];
-  const { fix, severity, ...rest } = fields;
-  return { id, severity: severity ?? kind.severity, spec: kind.spec, fix: fix ?? kind.fix, ...rest };
+  // (Field by field rather than with rest and spread: a page makes thousands of findings.)
+  const f: Finding = {
+    id, severity: fields.severity ?? kind.severity, spec: kind.spec, fix: fields.fix ?? kind.fix,
+    frameId: fields.frameId, explanation: fields.explanation, evidence: fields.evidence, step: fields.step,
+  };
+  if (fields.engineSpecific !== undefined) f.engineSpecific = fields.engineSpecific;
+  return f;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

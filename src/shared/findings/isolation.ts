@@ -8,6 +8,18 @@ import type { Rule } from './rules.ts';
 
 const ISOLATION_HEADERS = [COOP, COOP_RO, COEP, COEP_RO];
 
+/** The explanation for a frame the permission does not reach, one per step text (most frames of a page share a few). */
+const permissionMissingTexts = new Map<string, string>();
+function permissionMissing(detail: string): string {
+  let text = permissionMissingTexts.get(detail);
+  if (text === undefined) {
+    text = `The page is cross-origin isolated, but this frame is not: ${detail} SharedArrayBuffer and precise timers are unavailable here.`;
+    if (permissionMissingTexts.size >= 256) permissionMissingTexts.clear();
+    permissionMissingTexts.set(detail, text);
+  }
+  return text;
+}
+
 export const isolation: Rule = (frame, { page }) => {
   const out: Finding[] = [];
   const i = frame.isolation;
@@ -24,7 +36,7 @@ export const isolation: Rule = (frame, { page }) => {
         { label: 'checklist', value: i.checklist.map((s) => `${s.ok ? '✓' : '✗'} ${s.id}`).join('  ') },
       ],
       step: 'HTML: the browsing context group is cross-origin isolated when its top-level document\'s opener policy is same-origin-plus-COEP (COOP same-origin with a COEP compatible with isolation, in a secure context).',
-      ...(i.firstFailure.fix ? { fix: i.firstFailure.fix } : {}),
+      fix: i.firstFailure.fix || undefined,
     }));
   }
   // A frame whose document never loaded (blocked, failed) has no isolation to lose: its own finding says why.
@@ -33,13 +45,13 @@ export const isolation: Rule = (frame, { page }) => {
     const step = i.checklist.find((s) => s.id === 'permission');
     out.push(finding('isolation-permission-missing', {
       frameId: frame.frameId,
-      explanation: `The page is cross-origin isolated, but this frame is not: ${step?.detail ?? 'the permission does not reach it.'} SharedArrayBuffer and precise timers are unavailable here.`,
+      explanation: permissionMissing(step?.detail ?? 'the permission does not reach it.'),
       evidence: [
         { label: 'frame origin', value: frame.serializedOrigin },
         { label: '<iframe allow>', value: frame.node.owner?.allow ?? '(none)' },
       ],
       step: 'Permissions Policy "define an inherited policy for feature in container": cross-origin-isolated has the default allowlist self.',
-      ...(step?.fix ? { fix: step.fix } : {}),
+      fix: step?.fix || undefined,
     }));
   }
   if (i.groupIsolated && !i.policyPermission && !i.permissionEnforced && loaded) {
@@ -52,7 +64,7 @@ export const isolation: Rule = (frame, { page }) => {
         { label: '<iframe allow>', value: frame.node.owner?.allow ?? '(none)' },
       ],
       step: 'Permissions Policy "define an inherited policy for feature in container": cross-origin-isolated has the default allowlist self (enforced by Chromium, not by Firefox).',
-      ...(i.permissionFix ? { fix: i.permissionFix } : {}),
+      fix: i.permissionFix || undefined,
     }));
   }
   return out;

@@ -38,7 +38,7 @@ export const subresources: Rule = (frame) => {
       explanation,
       evidence: [{ label: 'requesting origin', value: origin }, ...listed(items, corpText)],
       step,
-      ...(fix ? { fix } : {}),
+      fix: fix || undefined,
     }));
   };
   const single = (items: SubresourceVerdict[]) => (items.length === 1 && items[0]!.fix ? items[0]!.fix : undefined);
