@@ -416,13 +416,36 @@ function appendSource(map: SandboxSources, flags: Iterable<SandboxFlag>, source:
   }
 }
 
-/** The flags of a sources map (shared by every frame that shares the map: read them only). */
-const flagsOfSources = new WeakMap<SandboxSources, Set<SandboxFlag>>();
-function flagsOf(sources: SandboxSources): Set<SandboxFlag> {
-  let flags = flagsOfSources.get(sources);
-  if (!flags) flagsOfSources.set(sources, (flags = new Set(sources.keys())));
-  return flags;
+// Flag sets as bit masks while the flags are worked out, then one Set per mask, shared by every frame
+// that has those flags (read them only). A Set lists its flags in ALL_FLAGS order.
+const ALL_FLAGS: readonly SandboxFlag[] = [...SANDBOX_FLAGS, ...(Object.keys(ENGINE_SANDBOX_FLAGS) as EngineSandboxFlag[])];
+const BIT = new Map<SandboxFlag, number>(ALL_FLAGS.map((f, i) => [f, 2 ** i]));
+const flagSets = new Map<number, Set<SandboxFlag>>();
+
+function flagSetOf(mask: number): Set<SandboxFlag> {
+  if (mask === 0) return NO_FLAGS;
+  let set = flagSets.get(mask);
+  if (!set) {
+    set = new Set();
+    for (let i = 0; i < ALL_FLAGS.length; i++) if (mask & (2 ** i)) set.add(ALL_FLAGS[i]!);
+    flagSets.set(mask, set);
+  }
+  return set;
 }
+
+/** The mask of some flags (of a parsed directive, of a sources map): remembered per object. */
+const masks = new WeakMap<object, number>();
+function maskOf(owner: object, flags: Iterable<SandboxFlag>): number {
+  let mask = masks.get(owner);
+  if (mask === undefined) {
+    mask = 0;
+    for (const f of flags) mask |= BIT.get(f) ?? 0;
+    masks.set(owner, mask);
+  }
+  return mask;
+}
+const maskOfSources = (sources: SandboxSources) => maskOf(sources, sources.keys());
+const maskOfParsed = (parsed: ParsedSandbox) => maskOf(parsed, parsed.flags);
 
 // https://html.spec.whatwg.org/#determining-the-creation-sandboxing-flags
 /**
@@ -445,33 +468,41 @@ export function determineSandboxingFlags(input: SandboxInput): SandboxEvaluation
   // A frame that adds no flag of its own has exactly its embedder's (the parent's sources, shared).
   if (!fromOpener && !parsedAttribute && enforced.length === 0) {
     const sources: SandboxSources = input.parent ?? new Map();
-    const flags = flagsOf(sources);
+    const flags = flagSetOf(maskOfSources(sources));
     return { attribute, parsedAttribute, creation: flags, csp: NO_FLAGS, cspDirectives, active: flags, sources };
   }
   // Every list is read-only and shared where it can be (see appendSource).
   const sources: SandboxSources = new Map();
+  let creationMask = 0;
   // For a top-level document (a popup): the flags of its popup sandboxing flag set, which the opener's
   // active flags filled when they had the "propagates to auxiliary browsing contexts" flag.
   if (fromOpener) {
     const { tabId, frameId, url } = input.opener!;
     input.opener!.flags.forEach((via, flag) => sources.set(flag, [{ kind: 'opener', tabId, frameId, url, via }]));
+    creationMask |= maskOfSources(input.opener!.flags);
   }
   // For a child navigable: the union of its container's iframe sandboxing flag set and the container
   // node document's active sandboxing flag set.
-  input.parent?.forEach((list, flag) => {
-    const before = sources.get(flag);
-    sources.set(flag, before ? [...before, ...list] : list);
-  });
+  if (input.parent) {
+    input.parent.forEach((list, flag) => {
+      const before = sources.get(flag);
+      sources.set(flag, before ? [...before, ...list] : list);
+    });
+    creationMask |= maskOfSources(input.parent);
+  }
   if (input.attribute && parsedAttribute) {
     const source: SandboxSource = { kind: 'attribute', frameId: input.frameId, value: input.attribute.value, element: input.attribute.element };
     appendSource(sources, parsedAttribute.flags, source);
+    creationMask |= maskOfParsed(parsedAttribute);
   }
-  const creation = enforced.length === 0 ? flagsOf(sources) : new Set(sources.keys());
+  const creation = flagSetOf(creationMask);
   // The document's final flags: creation flags ∪ the CSP-derived flags of its response.
-  const csp = new Set<SandboxFlag>();
+  let cspMask = 0;
   for (const d of enforced) {
-    for (const flag of d.parsed.flags) csp.add(flag);
+    cspMask |= maskOfParsed(d.parsed);
     appendSource(sources, d.parsed.flags, { kind: 'csp', frameId: input.frameId, line: d.line, value: d.value });
   }
-  return { attribute, parsedAttribute, creation, csp, cspDirectives, active: enforced.length === 0 ? creation : new Set(sources.keys()), sources };
+  masks.set(sources, creationMask | cspMask);
+  const csp = flagSetOf(cspMask);
+  return { attribute, parsedAttribute, creation, csp, cspDirectives, active: flagSetOf(creationMask | cspMask), sources };
 }
