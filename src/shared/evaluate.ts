@@ -273,6 +273,8 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
   const kept = new Set<FrameEvaluation>();
   const permissionDocs = new Map<number, DocumentPolicy>();
   const contextDocs = new Map<number, ContextDocument>();
+  /** Each evaluated frame's secure-context chain: its document, then its ancestors' up to the top. */
+  const chains = new Map<number, ContextDocument[]>();
   // Each document is judged once, whatever the number of chains it is in (its descendants' too).
   const trustworthyOptions = { engine, trustworthyOrigins: settings.trustworthyOrigins };
   const judged = new Map<ContextDocument, JudgedDocument>();
@@ -321,12 +323,23 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       precursor: origin.type === 'opaque' && origin.reason.kind === 'data-url' ? creatorOrigin : precursor,
     };
     contextDocs.set(f.frameId, doc);
-    const chain: ContextDocument[] = [doc];
-    for (let p = parent; p; p = p.node.orphan ? undefined : byFrameId.get(p.node.frame.parentFrameId)) {
-      const d = contextDocs.get(p.frameId);
-      if (!d || chain.includes(d)) break;
-      chain.push(d);
+    // The parent's chain with this document in front (a kept parent's is walked once, then remembered).
+    let above: ContextDocument[] = NONE;
+    if (parent) {
+      let known = chains.get(parent.frameId);
+      if (!known) {
+        known = [];
+        for (let p: FrameEvaluation | undefined = parent; p; p = p.node.orphan ? undefined : byFrameId.get(p.node.frame.parentFrameId)) {
+          const d = contextDocs.get(p.frameId);
+          if (!d || known.includes(d)) break;
+          known.push(d);
+        }
+        chains.set(parent.frameId, known);
+      }
+      above = known;
     }
+    const chain: ContextDocument[] = [doc, ...above];
+    chains.set(f.frameId, chain);
     const secureContext = isASecureContext(chain, trustworthyOptions, judged);
     // Policies: from the document's own response; about:blank, srcdoc, data: and blob: documents
     // inherit their creator's policy container (for a frame, its parent's).
@@ -505,9 +518,11 @@ function ancestorOrigins(parent: FrameEvaluation, byFrameId: Map<number, FrameEv
 
 function loadOf(f: FrameRecord): FrameEvaluation['load'] {
   if (f.status === 'error') return { status: isBlockedByResponse(f.error) ? 'blocked' : 'error', error: f.error ?? null };
-  if (f.status === 'navigating') return { status: 'loading', error: null };
-  return { status: 'loaded', error: null };
+  return f.status === 'navigating' ? LOADING : LOADED;
 }
+
+const LOADING: FrameEvaluation['load'] = Object.freeze({ status: 'loading', error: null });
+const LOADED: FrameEvaluation['load'] = Object.freeze({ status: 'loaded', error: null });
 
 function isolationOf(input: {
   isTop: boolean;

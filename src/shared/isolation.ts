@@ -132,19 +132,28 @@ export interface IsolationVerdict {
 /** Whether the agent cluster is origin-keyed, predicted (HTML "obtain a similar-origin window agent"). */
 export function predictOriginKeyed(input: { groupIsolated: boolean; header: boolean | null; engine: Engine; trustworthyOrigin: boolean; opaque: boolean }): { keyed: boolean; why: string } {
   // An opaque origin's site is the origin itself, so its agent cluster is keyed by origin.
-  if (input.opaque) return { keyed: true, why: 'an opaque origin is its own site: the agent cluster is keyed by it' };
+  if (input.opaque) return KEYED.opaque;
   // Cross-origin isolated groups are always origin-keyed.
-  if (input.groupIsolated) return { keyed: true, why: 'the browsing context group is cross-origin isolated' };
+  if (input.groupIsolated) return KEYED.isolated;
   // Browser: Chromium honours the header, and keys by origin by default, only for documents whose own
   // origin is potentially trustworthy: the fixture's http pages report originAgentCluster false, an
   // https frame inside them true.
-  if (!input.trustworthyOrigin) return { keyed: false, why: 'the document\'s origin is not potentially trustworthy: its agent cluster is keyed by site' };
-  if (input.header === true) return { keyed: true, why: 'Origin-Agent-Cluster: ?1' };
-  if (input.header === false) return { keyed: false, why: 'Origin-Agent-Cluster: ?0' };
+  if (!input.trustworthyOrigin) return KEYED.notTrustworthy;
+  if (input.header === true) return KEYED.headerOn;
+  if (input.header === false) return KEYED.headerOff;
   // Browser: Chromium keys agent clusters by origin by default (since Chromium 138); Firefox by site.
-  return input.engine === 'chromium'
-    ? { keyed: true, why: 'Chromium keys agent clusters by origin unless Origin-Agent-Cluster: ?0' }
-    : { keyed: false, why: 'Firefox keys agent clusters by site unless Origin-Agent-Cluster: ?1' };
+  return input.engine === 'chromium' ? KEYED.chromiumDefault : KEYED.firefoxDefault;
 }
+
+/** The predictions, one frozen object each, shared by every frame that gets it. */
+const KEYED = {
+  opaque: Object.freeze({ keyed: true, why: 'an opaque origin is its own site: the agent cluster is keyed by it' }),
+  isolated: Object.freeze({ keyed: true, why: 'the browsing context group is cross-origin isolated' }),
+  notTrustworthy: Object.freeze({ keyed: false, why: 'the document\'s origin is not potentially trustworthy: its agent cluster is keyed by site' }),
+  headerOn: Object.freeze({ keyed: true, why: 'Origin-Agent-Cluster: ?1' }),
+  headerOff: Object.freeze({ keyed: false, why: 'Origin-Agent-Cluster: ?0' }),
+  chromiumDefault: Object.freeze({ keyed: true, why: 'Chromium keys agent clusters by origin unless Origin-Agent-Cluster: ?0' }),
+  firefoxDefault: Object.freeze({ keyed: false, why: 'Firefox keys agent clusters by site unless Origin-Agent-Cluster: ?1' }),
+} as const;
 
 export { getStructuredItem };

@@ -202,8 +202,13 @@ export function browserOriginOfURL(input: string | URLRecord, options: { engine?
 export function serializeOrigin(origin: Origin): string {
   if (origin.type === 'opaque') return 'null';
   if (origin.scheme === 'file') return 'file://';
-  return `${origin.scheme}://${origin.host}${origin.port === null ? '' : `:${origin.port}`}`;
+  // Tuple origins are shared (originOfURL): each is serialized once.
+  let text = serialized.get(origin);
+  if (text === undefined) serialized.set(origin, (text = `${origin.scheme}://${origin.host}${origin.port === null ? '' : `:${origin.port}`}`));
+  return text;
 }
+
+const serialized = new WeakMap<TupleOrigin, string>();
 
 // https://html.spec.whatwg.org/#concept-origin-effective-domain
 export function effectiveDomain(origin: Origin): string | null {

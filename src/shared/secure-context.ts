@@ -238,6 +238,8 @@ export interface SecureContextVerdict {
   engineSpecific: boolean;
 }
 
+const JUDGE_TRACE: TrustworthyStep[] = [];
+
 function judge(doc: ContextDocument, options: TrustworthyOptions): JudgedDocument {
   const engine = options.engine ?? 'chromium';
   let judgedOrigin: Origin = doc.origin;
@@ -264,10 +266,14 @@ function judge(doc: ContextDocument, options: TrustworthyOptions): JudgedDocumen
       return { check: { frameId: doc.frameId, url: doc.url, judged: 'null', judgedAs: 'file-engine', trustworthy: true, step: 'file' }, engineSpecific: true, localhost: false };
     }
   }
-  const trace: TrustworthyStep[] = [];
+  // (One list for every judgement, emptied each time: only its first step is kept.)
+  const trace = JUDGE_TRACE;
+  trace.length = 0;
   const trustworthy = isOriginPotentiallyTrustworthy(judgedOrigin, options, trace);
+  const step = trace[0] ?? 'not-trustworthy';
+  trace.length = 0;
   return {
-    check: { frameId: doc.frameId, url: doc.url, judged: serializeOrigin(judgedOrigin), judgedAs, trustworthy, step: trace[0] ?? 'not-trustworthy' },
+    check: { frameId: doc.frameId, url: doc.url, judged: serializeOrigin(judgedOrigin), judgedAs, trustworthy, step },
     engineSpecific,
     // Browser: Chromium's SecureLocalhost looks at the document's own origin (an opaque one is never
     // localhost), whatever its scheme: https://localhost is SecureLocalhost too.
