@@ -105,6 +105,12 @@ const NO_OPTIONS: { engine?: Engine; key?: string } = Object.freeze({});
 /** "scheme://authority" of a URL whose (non-empty) authority has only lower-case letters, digits, . - _ ~ : [ ], followed by / ? # \ or the end. */
 const PLAIN_AUTHORITY = /(?:https?|wss?|ftp):\/\/[a-z0-9.\-_~:[\]]+(?=[/?#\\]|$)/y;
 
+/** Whether the URL starts with a plain http(s), ws(s) or ftp scheme and authority (see PLAIN_AUTHORITY). */
+function hasPlainAuthority(input: string): boolean {
+  PLAIN_AUTHORITY.lastIndex = 0;
+  return PLAIN_AUTHORITY.test(input);
+}
+
 // https://url.spec.whatwg.org/#concept-url-origin
 export function originOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = NO_OPTIONS): Origin {
   if (typeof input === 'string') {
@@ -189,7 +195,9 @@ export const EXTENSION_SCHEMES: Record<Engine, string> = { chromium: 'chrome-ext
  * Firefox does the same for moz-extension://UUID (self.origin is "chrome-extension://ID"). Everything
  * else is the URL Standard's origin.
  */
-export function browserOriginOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = {}): Origin {
+export function browserOriginOfURL(input: string | URLRecord, options: { engine?: Engine; key?: string } = NO_OPTIONS): Origin {
+  // A plain http(s), ws(s) or ftp URL is no extension page: its origin, without a parse of the whole URL.
+  if (typeof input === 'string' && hasPlainAuthority(input)) return originOfURL(input, options);
   const url = typeof input === 'string' ? parseURLRecord(input) : input;
   const engine = options.engine ?? 'chromium';
   if (url !== null && url.scheme === EXTENSION_SCHEMES[engine] && typeof url.host === 'string' && url.host !== '') {
@@ -300,6 +308,12 @@ export function determineTheOrigin(input: DocumentOriginInput, trace?: OriginSte
 
 /** Steps 2–5 of "determining the origin": the origin the document has unless it is sandboxed. */
 function originWithoutSandbox(input: DocumentOriginInput, trace: OriginStep[] | undefined): Origin {
+  // A plain http(s), ws(s) or ftp URL is none of about:srcdoc, about:blank, javascript: or about: (steps 3–5
+  // below): its origin, without a parse of the whole URL (a page has thousands of frame URLs).
+  if (hasPlainAuthority(input.url)) {
+    trace?.push({ step: 'origin-of-url' });
+    return originOfURL(input.url, input.key ? { engine: input.engine, key: input.key } : { engine: input.engine });
+  }
   const url = parseURLRecord(input.url);
   // 3. If url is about:srcdoc, then return sourceOrigin (the parent's origin).
   if (matchesAboutSrcdoc(url) && input.sourceOrigin) {
