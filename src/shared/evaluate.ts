@@ -338,7 +338,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       }
       above = known;
     }
-    const chain: ContextDocument[] = [doc, ...above];
+    const chain: ContextDocument[] = [doc].concat(above);
     chains.set(f.frameId, chain);
     const secureContext = isASecureContext(chain, trustworthyOptions, judged);
     // Policies: from the document's own response; about:blank, srcdoc, data: and blob: documents
@@ -402,13 +402,13 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
   }
   result.openerSurvives = openerSurvival(result);
   // Requests of frames the record does not hold: judged by the origin the browser says initiated them.
-  for (const [frameId, list] of requests) {
-    if (byFrameId.has(frameId)) continue;
+  requests.forEach((list, frameId) => {
+    if (byFrameId.has(frameId)) return;
     for (const group of groupIdentical(list)) {
       const r = group[0]!;
       result.subresources.unattributed.push(withRequestIds(evaluateSubresource(r, originOfURL(r.initiator ?? 'null'), { value: 'unsafe-none', reportOnlyValue: 'unsafe-none' }), group));
     }
-  }
+  });
   // The page's counts: every frame's, added up (summarize counts each verdict on its own), and the rest's.
   const summary = summarize(result.subresources.unattributed);
   const counts = Object.keys(summary) as (keyof ReadinessSummary)[];
