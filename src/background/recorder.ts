@@ -688,6 +688,11 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   if (restart) restartedCommits.add(f);
   else restartedCommits.delete(f);
   const newDocument = e.documentId === undefined || f.documentId !== e.documentId;
+  // Firefox 153 moves a cross-origin frame's navigation to another process by aborting it after its
+  // response (NS_BINDING_ABORTED, under the initial document's id) and committing it again at the same
+  // URL under a new id, with no new request: the response the aborted navigation got is this one's.
+  const restartedResponse = before?.status === 'error' && isAbort(before.error) && before.response !== undefined &&
+    withoutFragment(before.response.url) === withoutFragment(clipText(e.url)) ? before.response : undefined;
   if (newDocument) {
     removeDescendants(tab, page, f.frameId, e.documentId, d);
     forgetDocument(f, e.documentId);
@@ -700,7 +705,7 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
       }
     }
     dropSubresources(tab, page, (r) => r.frameId === f.frameId && !ofDocument(r, e.documentId, e.timeStamp), d);
-    const response = takePending(tab, e.frameId, e.url);
+    const response = takePending(tab, e.frameId, e.url) ?? restartedResponse;
     if (response) f.response = response;
     // The frame element's sandbox attribute is read when the navigation starts (HTML snapshots the
     // sandboxing flags then); a document that commits without onBeforeNavigate started at its commit.
@@ -897,6 +902,12 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
       continue;
     }
     if (existing && existing.updatedAt >= since) continue; // our record is newer than the list
+    // Firefox 153 (no errorOccurred in its list) lists a frame whose navigation is under way or has
+    // just failed as about:blank, under the id of the document to come (the next attempt, or the error
+    // page): its events, just after, say what that document is. Taking the listing would erase what the
+    // record knows (the failure, the response held for the commit).
+    if (existing && entry.errorOccurred === undefined && entry.url === 'about:blank' && existing.url !== 'about:blank' &&
+      (existing.status === 'error' || existing.status === 'navigating' || existing.pendingNavigation !== undefined)) continue;
     const f = upsertFrame(page, entry.frameId, entry.parentFrameId, entry.url, now, d);
     if (!f) continue;
     if (existing) {
@@ -913,9 +924,11 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
     if (entry.frameType !== undefined) f.frameType = entry.frameType;
     if (entry.documentLifecycle !== undefined) f.documentLifecycle = entry.documentLifecycle;
     if (!entry.errorOccurred && f.response === undefined) {
-      // Its commit was missed or is late: a response held for it belongs to this document.
-      const response = takePending(tab, f.frameId, entry.url);
-      if (response) f.response = response;
+      // Its commit was missed or is late: a response held for it at this URL belongs to this document.
+      // One for another URL stays held: Firefox 153 lists a document that is about to commit (a new id)
+      // as about:blank, and its commit, just after, takes the response.
+      const response = tab.pending[String(f.frameId)];
+      if (response && withoutFragment(response.url) === withoutFragment(clipText(entry.url))) f.response = takePending(tab, f.frameId, entry.url);
     }
     adoptEarlyObservation(tab, f);
   }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request, Worker } from 'playwright-core';
 import { TimeoutError as PuppeteerTimeoutError, type HTTPRequest, type Page as PuppeteerPage } from 'puppeteer-core';
-import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, pollUntil, readBrowserFrames, readStoredRecord, isRecordComplete, type ChromiumWithExtension } from './chromium.ts';
-import { isFirefoxRecordComplete, launchFirefoxWithExtension, missingResponses, type FirefoxPrefValue, type FirefoxWithExtension } from './firefox.ts';
+import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, pollUntil, readBrowserFrames, readStoredRecord, isRecordComplete, whyIncomplete, type ChromiumWithExtension } from './chromium.ts';
+import { launchFirefoxWithExtension, whyFirefoxRecordIncomplete, missingResponses, type FirefoxPrefValue, type FirefoxWithExtension } from './firefox.ts';
 import type { TabRecord } from '../background/recorder.ts';
 import { assembleStoredTabs } from '../background/tab-store.ts';
 import { evaluatePage } from '../shared/evaluate.ts';
@@ -158,16 +158,19 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
         if (tabId === null) throw new AuditError(`No tab shows ${page.url()} (it navigated away while loading?).`);
         progress(`reading the record of ${page.url()}`);
         let record: PageRecord | null = null;
+        let why: string | null = null;
         try {
           record = await pollUntil('the extension to record every frame', async () => {
             const [rec, frames] = await Promise.all([readStoredRecord(worker, tabId), readBrowserFrames(worker, tabId)]);
             const p = activePageOf(rec);
-            return isRecordComplete(p, frames) ? p! : undefined;
+            if (isRecordComplete(p, frames)) return p!;
+            why = whyIncomplete(p, frames);
+            return undefined;
           }, Math.max(2000, deadline - Date.now()));
         } catch {
           // A frame that never reports (a stuck document): audit what was recorded, and say so.
           record = activePageOf(await readStoredRecord(worker, tabId));
-          progress(`warning: the record of ${url} may be incomplete (a frame did not report in time)`);
+          progress(`warning: the record of ${url} may be incomplete (a frame did not report in time${why === null ? '' : `: ${why}`})`);
         }
         if (!record) throw new AuditError(`The extension recorded nothing for ${url}.`);
         const popups = popupRecords(await allRecords(worker), tabId, record);
@@ -294,10 +297,12 @@ async function startFirefoxAuditor(options: AuditOptions): Promise<Auditor> {
           .catch(() => { throw new AuditError(`No tab shows ${shown} (it navigated away while loading?).`); });
         progress(`reading the record of ${shown}`);
         let tab: TabRecord | null;
+        let why: string | null = null;
         try {
           tab = await pollUntil('the extension to record every frame', async () => {
             const [t, frames] = await Promise.all([ff.readStoredRecord(tabId), ff.readBrowserFrames(tabId)]);
-            return isFirefoxRecordComplete(t, frames, { responses: false }) ? t! : undefined;
+            why = whyFirefoxRecordIncomplete(t, frames, { responses: false });
+            return why === null ? t! : undefined;
           }, Math.max(2000, deadline - Date.now()));
           // Firefox's webRequest events can reach the background a few hundred ms after the load
           // (TESTING.md): give the documents' responses a short grace, not the whole budget.
@@ -308,7 +313,7 @@ async function startFirefoxAuditor(options: AuditOptions): Promise<Auditor> {
         } catch {
           // A frame that never reports (a stuck document): audit what was recorded, and say so.
           tab = await ff.readStoredRecord(tabId);
-          progress(`warning: the record of ${url} may be incomplete (a frame did not report in time)`);
+          progress(`warning: the record of ${url} may be incomplete (a frame did not report in time${why === null ? '' : `: ${why}`})`);
         }
         const record = activePageOf(tab);
         if (!record || withoutFragment(record.url) !== withoutFragment(shown)) throw new AuditError(`The extension recorded nothing for ${url}.`);

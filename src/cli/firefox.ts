@@ -177,11 +177,18 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
             };
           });
         }, tabId),
-      waitForCompleteRecord: (tabId, timeoutMs = 15_000) =>
-        pollUntil('the extension to record every frame', async () => {
-          const [tab, frames] = await Promise.all([handle.readStoredRecord(tabId), handle.readBrowserFrames(tabId)]);
-          return isFirefoxRecordComplete(tab, frames) ? activePageOf(tab)! : undefined;
-        }, timeoutMs),
+      waitForCompleteRecord: async (tabId, timeoutMs = 15_000) => {
+        let why: string | null = null;
+        try {
+          return await pollUntil('the extension to record every frame', async () => {
+            const [tab, frames] = await Promise.all([handle.readStoredRecord(tabId), handle.readBrowserFrames(tabId)]);
+            why = whyFirefoxRecordIncomplete(tab, frames);
+            return why === null ? activePageOf(tab)! : undefined;
+          }, timeoutMs);
+        } catch (err) {
+          throw why === null ? err : new Error(`${(err as Error).message} Last: ${why}.`);
+        }
+      },
       close: async () => {
         await browser!.close().catch(() => {});
         rmSync(home, { recursive: true, force: true });
@@ -206,25 +213,38 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
  * record's own onErrorOccurred (status 'error'); where the browser does report it, they must agree.
  */
 export function isFirefoxRecordComplete(tab: TabRecord | null, frames: readonly FirefoxBrowserFrame[], options: { responses?: boolean } = {}): boolean {
+  return whyFirefoxRecordIncomplete(tab, frames, options) === null;
+}
+
+/** What keeps the record from being complete (see isFirefoxRecordComplete), in words; null when it is. */
+export function whyFirefoxRecordIncomplete(tab: TabRecord | null, frames: readonly FirefoxBrowserFrame[], options: { responses?: boolean } = {}): string | null {
   const page = activePageOf(tab);
-  if (!tab || !page || frames.length === 0) return false;
+  if (!tab || !page) return 'no record of the page';
+  if (frames.length === 0) return 'the browser lists no frame';
   const listed = new Set<string>();
   for (const b of frames) {
     const f = page.frames[String(b.frameId)];
-    if (!f || f.parentFrameId !== b.parentFrameId) return false;
+    if (!f) return `frame ${b.frameId} (${b.url}) not recorded`;
+    if (f.parentFrameId !== b.parentFrameId) return `frame ${b.frameId}: parent ${f.parentFrameId} recorded, ${b.parentFrameId} listed`;
     // Browser: Firefox 153 leaves some COEP-blocked frames on their initial about:blank (no error
     // page), which getAllFrames lists; the record has the navigation that failed.
-    if (f.url !== b.url && !(f.status === 'error' && b.url === 'about:blank')) return false;
-    if (b.errorOccurred !== undefined && b.errorOccurred !== (f.status === 'error')) return false;
+    if (f.url !== b.url && !(f.status === 'error' && b.url === 'about:blank')) return `frame ${b.frameId}: ${f.url} (${f.status}) recorded, ${b.url} listed`;
+    if (b.errorOccurred !== undefined && b.errorOccurred !== (f.status === 'error')) return `frame ${b.frameId} (${f.url}): ${f.status} recorded, errorOccurred ${b.errorOccurred} listed`;
     listed.add(String(b.frameId));
   }
-  const documentsDone = Object.entries(page.frames).every(([id, f]) => {
-    if (!listed.has(id)) return hiddenFromFrameList(f);
-    if (f.status === 'error') return true;
-    if (f.observed === undefined || f.embeds === undefined) return false;
-    return f.parentFrameId === -1 || page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) === true;
-  });
-  return documentsDone && (options.responses === false || missingResponses(tab).every((m) => m.heldBack));
+  for (const [id, f] of Object.entries(page.frames)) {
+    if (!listed.has(id)) {
+      if (!hiddenFromFrameList(f)) return `frame ${id} (${f.url}, ${f.status}) recorded, not listed`;
+      continue;
+    }
+    if (f.status === 'error') continue;
+    if (f.observed === undefined) return `frame ${id} (${f.url}, ${f.status}): not observed`;
+    if (f.embeds === undefined) return `frame ${id} (${f.url}, ${f.status}): its elements not listed`;
+    if (f.parentFrameId !== -1 && page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) !== true) return `frame ${id} (${f.url}): not mapped to an element of its parent`;
+  }
+  if (options.responses === false) return null;
+  const missing = missingResponses(tab).find((m) => !m.heldBack);
+  return missing ? `frame ${missing.frameId} (${missing.url}): no response recorded` : null;
 }
 
 /**

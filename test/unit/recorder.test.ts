@@ -1023,6 +1023,89 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)).toMatchObject({ status: 'error' });
   });
 
+  // Firefox 153 (event ids, traced in test/e2e/cli-firefox.e2e.ts and panel-firefox.e2e.ts under load,
+  // about 1 load in 3): while a navigation is between its response and its commit, getAllFrames lists
+  // the frame with the id of the document about to commit (or of the aborted one) and the URL
+  // about:blank. The frame list must not throw the held response away: the commit just after takes it.
+  const listed = (frameId: number, parentFrameId: number, url: string, documentId: string): FrameListEntry =>
+    ({ frameId, parentFrameId, url, documentId, documentLifecycle: 'active', frameType: parentFrameId === -1 ? 'outermost_frame' : 'sub_frame' });
+
+  test('Firefox 153: a frame list taken before a child commits (about:blank, another id) leaves the held response to the commit', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    // Traced (ids shortened): before-navigate; list (about:blank, I); abort (under A); the response;
+    // list (about:blank, A); before-navigate again; commit (N).
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'about:blank', 'I')], 3, 3, d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'A', at: 5 }, FF_ABORT), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 4), d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'about:blank', 'A')], 6, 6, d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 7 }), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'N', at: 8 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', url: 'https://b.test/f', documentId: 'N', response: { headers: [['CORP', 'cross-origin']] } });
+    expect(tab.pending).toEqual({});
+  });
+
+  test('Firefox 153: a frame list taken between a restart and its commit (about:blank, the new id) keeps the response the abort left', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    // Traced: before-navigate; the response; abort (under A); before-navigate again; list (about:blank, N); commit (N).
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'A', at: 4 }, FF_ABORT), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 5 }), d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'about:blank', 'N')], 6, 6, d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'N', at: 7 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', url: 'https://b.test/f', documentId: 'N', response: { headers: [['CORP', 'cross-origin']] } });
+  });
+
+  test('Firefox 153: a frame list taken between a frame-ancestors failure and its error page\'s commit leaves the frame failed', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://a.test/fa-none', at: 2 };
+    const blocked = 'Error code 2153381986'; // NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION
+    // Traced: before-navigate; before-navigate to the error page; the error (under A); the response (late);
+    // list (about:blank, E); the error page's commit (E) at the blocked URL.
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'about:neterror?e=cspBlocked&u=https%3A//a.test/fa-none', at: 3 }), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'A', at: 4 }, blocked), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://a.test/fa-none', [['Content-Security-Policy', "frame-ancestors 'none'"]], 3), d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'about:blank', 'E')], 5, 5, d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'E', at: 6 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: blocked, url: 'https://a.test/fa-none', response: { headers: [['Content-Security-Policy', "frame-ancestors 'none'"]] } });
+  });
+
+  test('Firefox 153: the same for a top-level document (a COOP page after about:blank): its response survives the frame list', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('B', 'about:blank', 1), d));
+    step((d) => onBeforeNavigate(tab, { tabId: TAB, frameId: 0, parentFrameId: -1, url: 'https://a.test/coop', timeStamp: 2 }, d));
+    step((d) => onHeadersReceived(tab, response('main_frame', 0, 'https://a.test/coop', [['Cross-Origin-Opener-Policy', 'same-origin']], 3), d));
+    step((d) => onBeforeNavigate(tab, { tabId: TAB, frameId: 0, parentFrameId: -1, url: 'https://a.test/coop', timeStamp: 4 }, d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'about:blank', 'P')], 5, 5, d));
+    step((d) => onCommitted(tab, topCommit('P', 'https://a.test/coop', 6), d));
+    expect(tab.activePageId).toBe('P');
+    expect(frameOf(tab, 0)).toMatchObject({ url: 'https://a.test/coop', response: { headers: [['Cross-Origin-Opener-Policy', 'same-origin']] } });
+  });
+
+  test('Firefox 153: a navigation aborted after its response (under the old id) and committed again under a new id keeps that response', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'X', at: 4 }, FF_ABORT), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 5 }), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'Y', at: 6 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', documentId: 'Y', response: { headers: [['CORP', 'cross-origin']] } });
+    // A commit at another URL after such an abort does not take it.
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'Y', at: 7 }, 'Error code 2152924176'), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/other', at: 8 }), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, url: 'https://b.test/other', documentId: 'Z', at: 9 }), d));
+    expect(frameOf(tab, 11)?.response).toBeUndefined();
+  });
+
   // Firefox ESR 140, the cross-origin CORP+COEP children of /iso/both.html (a process switch): commit,
   // request, headers, onErrorOccurred(NS_BINDING_ABORTED), onBeforeNavigate and onCommitted again at
   // the same URL with no new request, then completion. No documentId anywhere.
