@@ -254,9 +254,10 @@ export function whyFirefoxRecordIncomplete(tab: TabRecord | null, frames: readon
  *
  * Held back: seen in Firefox 153 for same-origin and same-site child frames that the frame list
  * reported before their commit (the recorder now attaches a held response at such a late commit and
- * when a frame is first known from the list). Never arrived: seen in Firefox 153 for the cross-origin
- * CORP+COEP children of a cross-origin-isolated page (/iso/both.html). Not seen in Firefox ESR 140. The
- * audit names each such frame on stderr.
+ * when a frame is first known from the list). "Never arrived", seen in Firefox 153 for the cross-origin
+ * CORP+COEP children of /iso/both.html and for COOP top-level documents, was the recorder dropping
+ * the response when the frame list showed the frame as about:blank mid-navigation (fixed). The audit
+ * names each such frame on stderr.
  */
 export function missingResponses(tab: TabRecord | null): { frameId: number; url: string; heldBack: boolean }[] {
   const page = activePageOf(tab);
