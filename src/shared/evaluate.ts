@@ -478,12 +478,32 @@ function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
 
 const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
 
+/** A map by two keys, emptied when it holds `max` values (a cache: what it forgets is made again). */
+class TwoKeyCache<A, B, V> {
+  private readonly byFirst = new Map<A, Map<B, V>>();
+  private count = 0;
+  constructor(private readonly max: number) {}
+
+  get(a: A, b: B): V | undefined {
+    return this.byFirst.get(a)?.get(b);
+  }
+
+  set(a: A, b: B, value: V): void {
+    if (this.count >= this.max) {
+      this.byFirst.clear();
+      this.count = 0;
+    }
+    let inner = this.byFirst.get(a);
+    if (!inner) this.byFirst.set(a, (inner = new Map()));
+    if (!inner.has(b)) this.count++;
+    inner.set(b, value);
+  }
+}
+
 /** Resolved URLs by base, then by input (no key to build: the strings are the record's own). */
-const resolved = new Map<string | undefined, Map<string, string>>();
-let resolvedCount = 0;
+const resolved = new TwoKeyCache<string | undefined, string, string>(10_000);
 function resolve(src: string, base: string | undefined): string {
-  let byInput = resolved.get(base);
-  const hit = byInput?.get(src);
+  const hit = resolved.get(base, src);
   if (hit !== undefined) return hit;
   let href: string;
   try {
@@ -491,14 +511,7 @@ function resolve(src: string, base: string | undefined): string {
   } catch {
     href = src;
   }
-  if (resolvedCount >= 10_000) {
-    resolved.clear();
-    resolvedCount = 0;
-    byInput = undefined;
-  }
-  if (!byInput) resolved.set(base, (byInput = new Map()));
-  byInput.set(src, href);
-  resolvedCount++;
+  resolved.set(base, src, href);
   return href;
 }
 
@@ -587,22 +600,13 @@ function topStepsOf(top: IsolationVerdict): ChecklistStep[] {
 }
 
 /** A permission step, shared by every frame whose step reads the same (bounded: the texts are few). */
-const permissionSteps = new Map<string, Map<string | undefined, ChecklistStep>>();
-let permissionStepCount = 0;
+const permissionSteps = new TwoKeyCache<string, string | undefined, ChecklistStep>(256);
 function permissionStep(ok: boolean, detail: string, fix: string | undefined): ChecklistStep {
-  // (ok follows from fix here, but is part of the step: kept apart by the detail map's own key.)
-  let byFix = permissionSteps.get(detail);
-  let step = byFix?.get(fix);
-  if (step && step.ok === ok) return step;
-  step = Object.freeze(fix === undefined ? { id: 'permission', ok, detail } : { id: 'permission', ok, detail, fix });
-  if (permissionStepCount >= 256) {
-    permissionSteps.clear();
-    permissionStepCount = 0;
-    byFix = undefined;
-  }
-  if (!byFix) permissionSteps.set(detail, (byFix = new Map()));
-  byFix.set(fix, step);
-  permissionStepCount++;
+  // (ok follows from fix here, but is part of the step: checked on a hit.)
+  const known = permissionSteps.get(detail, fix);
+  if (known && known.ok === ok) return known;
+  const step: ChecklistStep = Object.freeze(fix === undefined ? { id: 'permission', ok, detail } : { id: 'permission', ok, detail, fix });
+  permissionSteps.set(detail, fix, step);
   return step;
 }
 
