@@ -11,13 +11,17 @@ export type XfoVerdict =
   | { allowed: true; step: 'absent' | 'frame-ancestors-wins' | 'allowall' | 'sameorigin-ok' | 'invalid-ignored' | 'several-values-ignored'; raw: string | null }
   | { allowed: false; step: 'deny' | 'sameorigin-cross-origin-ancestor' | 'conflicting-values'; raw: string; ancestor?: Origin };
 
+// The verdicts most frames get, one frozen object each (a verdict is read, never changed).
+const XFO_ABSENT: XfoVerdict = Object.freeze({ allowed: true, step: 'absent', raw: null });
+const XFO_IGNORED_ABSENT: XfoVerdict = Object.freeze({ allowed: true, step: 'frame-ancestors-wins', raw: null });
+
 // https://html.spec.whatwg.org/#check-a-navigation-response's-adherence-to-x-frame-options
 export function checkXFrameOptions(headers: readonly HeaderLine[], destinationOrigin: Origin, ancestors: readonly Origin[], hasFrameAncestors: boolean): XfoVerdict {
   const raw = getHeader(headers, 'X-Frame-Options');
   // 1. (Only child navigables are checked: callers pass a frame's ancestors.)
   // 2. If an enforced CSP has frame-ancestors, X-Frame-Options is ignored.
-  if (hasFrameAncestors) return { allowed: true, step: 'frame-ancestors-wins', raw };
-  if (raw === null) return { allowed: true, step: 'absent', raw };
+  if (hasFrameAncestors) return raw === null ? XFO_IGNORED_ABSENT : { allowed: true, step: 'frame-ancestors-wins', raw };
+  if (raw === null) return XFO_ABSENT;
   // 3–5. Get, decode and split; ASCII-lowercase each value into a set.
   const values = new Set(headerValues(headers, 'X-Frame-Options').flatMap((v) => v.split(',')).map((v) => v.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase()));
   // 6. More than one value, one of them deny/allowall/sameorigin: blocked.
@@ -46,6 +50,7 @@ export function frameAncestorsDirectives(headers: readonly HeaderLine[]): string
 }
 
 const NO_DIRECTIVES = Object.freeze([]) as unknown as string[];
+const NO_FRAME_ANCESTORS: FrameAncestorsVerdict = Object.freeze({ allowed: true, directives: NO_DIRECTIVES });
 /** By CSP line: a page repeats the same few policies on many responses. */
 const directivesByLine = new Map<string, string[]>();
 
@@ -131,7 +136,7 @@ export function checkFrameAncestors(headers: readonly HeaderLine[], responseURL:
       if (!matchesSourceList(a, d, self)) return { allowed: false, directive: d, ancestor: a };
     }
   }
-  return { allowed: true, directives };
+  return directives === NO_DIRECTIVES ? NO_FRAME_ANCESTORS : { allowed: true, directives };
 }
 
 // ── Cross-Origin-Resource-Policy ─────────────────────────────────────────────────────────────────
@@ -224,6 +229,16 @@ export function engineEmbeddingInputs(input: {
   };
 }
 
+const NOT_BLOCKED = Object.freeze([]) as unknown as BlockedBy[];
+const coepVerdicts = new Map<string, NonNullable<EmbeddingVerdict['coep']>>();
+/** The COEP part of an embedding verdict: one frozen object per combination (there are 18). */
+function coepVerdict(parent: EmbedderPolicy['value'], child: EmbedderPolicy['value'], credentiallessIframe: boolean, allowed: boolean): NonNullable<EmbeddingVerdict['coep']> {
+  const key = `${parent} ${child} ${credentiallessIframe} ${allowed}`;
+  let v = coepVerdicts.get(key);
+  if (!v) coepVerdicts.set(key, (v = Object.freeze({ parent, child, credentiallessIframe, allowed })));
+  return v;
+}
+
 // https://html.spec.whatwg.org/#check-a-navigation-response's-adherence-to-its-embedder-policy
 export function checkEmbedding(input: {
   headers: readonly HeaderLine[];
@@ -252,7 +267,7 @@ export function checkEmbedding(input: {
     if (input.credentiallessIframe) {
       // A credentialless iframe's document loads in a fresh, credential-less context: it need not opt in
       // with COEP or CORP (Chromium loads it; the fixture shows a cross-origin child with neither).
-      coep = { parent: input.parentPolicy.value, child: input.childPolicy.value, credentiallessIframe: true, allowed: true };
+      coep = coepVerdict(input.parentPolicy.value, input.childPolicy.value, true, true);
     } else {
       // The navigation request's CORP check (Fetch "HTTP fetch", forNavigation), with the parent's policy.
       corp = crossOriginResourcePolicyInternalCheck({
@@ -261,13 +276,13 @@ export function checkEmbedding(input: {
       });
       if (!corp.allowed) blockedBy.push('corp');
       const allowed = isCompatibleWithCrossOriginIsolation(input.childPolicy.value);
-      coep = { parent: input.parentPolicy.value, child: input.childPolicy.value, credentiallessIframe: false, allowed };
+      coep = coepVerdict(input.parentPolicy.value, input.childPolicy.value, false, allowed);
       if (!allowed) blockedBy.push('coep');
     }
   }
   if (!frameAncestors.allowed) blockedBy.push('frame-ancestors');
   if (!xfo.allowed) blockedBy.push('x-frame-options');
   // (blockedBy copied to its length: push leaves spare room in a list the evaluation keeps)
-  return { blockedBy: blockedBy.length === 0 ? blockedBy : blockedBy.slice(), xfo, frameAncestors, coep, corp };
+  return { blockedBy: blockedBy.length === 0 ? NOT_BLOCKED : blockedBy.slice(), xfo, frameAncestors, coep, corp };
 }
 

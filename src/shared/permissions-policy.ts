@@ -127,28 +127,43 @@ export type InheritStep =
   | { step: 'default-all' }
   | { step: 'default-self'; allowed: boolean };
 
+/** Every step, one frozen object each (a page traces thousands of documents; a step is read, never changed). */
+const STEPS = {
+  inheritedDisabled: Object.freeze({ step: 'inherited-disabled' }),
+  declaredAllowed: Object.freeze({ step: 'declared', allowed: true }),
+  declaredDenied: Object.freeze({ step: 'declared', allowed: false }),
+  defaultAll: Object.freeze({ step: 'default-all' }),
+  defaultSelfAllowed: Object.freeze({ step: 'default-self', allowed: true }),
+  defaultSelfDenied: Object.freeze({ step: 'default-self', allowed: false }),
+  topLevel: Object.freeze({ step: 'top-level' }),
+  parentDisabled: Object.freeze({ step: 'parent-disabled-for-itself' }),
+  parentDisallows: Object.freeze({ step: 'parent-disallows-origin' }),
+  containerAllowed: Object.freeze({ step: 'container-policy', allowed: true }),
+  containerDenied: Object.freeze({ step: 'container-policy', allowed: false }),
+} as const;
+
 // https://w3c.github.io/webappsec-permissions-policy/#is-feature-enabled
 export function isFeatureEnabledInDocumentForOrigin(feature: string, doc: DocumentPolicy, origin: Origin, trace?: FeatureStep[]): boolean {
   // 2. If policy's inherited policy for feature is Disabled, return "Disabled".
   if (!doc.inherited(feature)) {
-    trace?.push({ step: 'inherited-disabled' });
+    trace?.push(STEPS.inheritedDisabled);
     return false;
   }
   // 3. If feature is present in policy's declared policy: return whether its allowlist matches origin.
   const declared = doc.declared.get(feature);
   if (declared) {
     const allowed = matches(declared, origin, doc.origin, null);
-    trace?.push({ step: 'declared', allowed });
+    trace?.push(allowed ? STEPS.declaredAllowed : STEPS.declaredDenied);
     return allowed;
   }
   // 4. If feature's default allowlist is *, return "Enabled".
   if (DEFAULT_ALLOWLIST[feature] === '*') {
-    trace?.push({ step: 'default-all' });
+    trace?.push(STEPS.defaultAll);
     return true;
   }
   // 5. If feature's default allowlist is 'self', and origin is same origin with document's origin, return "Enabled".
   const allowed = isSameOrigin(origin, doc.origin);
-  trace?.push({ step: 'default-self', allowed });
+  trace?.push(allowed ? STEPS.defaultSelfAllowed : STEPS.defaultSelfDenied);
   return allowed;
 }
 
@@ -162,13 +177,13 @@ export function inheritedPolicyInContainer(
 ): boolean {
   // 1. If container is null, return "Enabled".
   if (!parent || !container) {
-    trace?.push({ step: 'top-level' });
+    trace?.push(STEPS.topLevel);
     return true;
   }
   // 2. If the result of executing "is feature enabled in document for origin" on feature, container's
   //    node document, and container's node document's origin is "Disabled", return "Disabled".
   if (!isFeatureEnabledInDocumentForOrigin(feature, parent, parent.origin)) {
-    trace?.push({ step: 'parent-disabled-for-itself' });
+    trace?.push(STEPS.parentDisabled);
     return false;
   }
   // 3. If feature is in the container's node document's declared policy (its Permissions-Policy
@@ -177,24 +192,24 @@ export function inheritedPolicyInContainer(
   //    cross-origin frame, which browsers and the spec's own examples contradict.)
   const parentDeclared = parent.declared.get(feature);
   if (parentDeclared && !matches(parentDeclared, origin, parent.origin, null)) {
-    trace?.push({ step: 'parent-disallows-origin' });
+    trace?.push(STEPS.parentDisallows);
     return false;
   }
   // 4–5. If feature is in the container policy, return whether its allowlist matches origin.
   const declared = container.allow.get(feature);
   if (declared) {
     const allowed = matches(declared, origin, parent.origin, container.srcOrigin);
-    trace?.push({ step: 'container-policy', allowed });
+    trace?.push(allowed ? STEPS.containerAllowed : STEPS.containerDenied);
     return allowed;
   }
   // 6. If feature's default allowlist is *, return "Enabled".
   if (DEFAULT_ALLOWLIST[feature] === '*') {
-    trace?.push({ step: 'default-all' });
+    trace?.push(STEPS.defaultAll);
     return true;
   }
   // 7. If feature's default allowlist is 'self', and origin is same origin with container's node
   //    document's origin, return "Enabled". 8. Otherwise return "Disabled".
   const allowed = isSameOrigin(origin, parent.origin);
-  trace?.push({ step: 'default-self', allowed });
+  trace?.push(allowed ? STEPS.defaultSelfAllowed : STEPS.defaultSelfDenied);
   return allowed;
 }

@@ -113,7 +113,7 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
   // Fetch "cross-origin resource policy check", step 1: only no-cors requests are checked.
   if (mode.mode !== 'no-cors') return LOADS_NOT_NO_CORS;
   if (r.responses.length === 0) return UNKNOWN_NO_RESPONSE;
-  const withoutCredentials: number[] = [];
+  let withoutCredentials: number[] | null = null;
   for (let hop = 0; hop < r.responses.length; hop++) {
     const response = r.responses[hop]!;
     // Fetch runs the CORP check in "HTTP fetch" only: a data: or blob: response is never checked.
@@ -124,7 +124,7 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
     // not after its redirects have tainted its origin.
     const includesCredentials = policy !== 'credentialless' ||
       (isSameOrigin(origin, originOfURL(response.url)) && !hasRedirectTaintedOrigin(origin, r.responses.slice(0, hop + 1).map((x) => x.url)));
-    if (!includesCredentials) withoutCredentials.push(hop);
+    if (!includesCredentials) (withoutCredentials ??= []).push(hop);
     const corp = crossOriginResourcePolicyInternalCheck({
       origin, embedderPolicyValue: policy, headers: response.headers, responseURL: response.url,
       forNavigation: false, requestIncludesCredentials: includesCredentials,
@@ -133,7 +133,7 @@ export function outcomeUnder(r: SubresourceRecord, mode: ModeReading, origin: Or
       return { result: 'blocked', hop, url: response.url, corp, corpHeader: getCrossOriginResourcePolicy(response.headers).raw };
     }
   }
-  if (withoutCredentials.length > 0) {
+  if (withoutCredentials !== null) {
     if (withoutCredentials.length === 1 && withoutCredentials[0] === 0 && !r.sentCookies) return LOADS_FIRST_HOP_WITHOUT_CREDENTIALS;
     return { result: 'loads', why: 'without-credentials', hopsWithoutCredentials: withoutCredentials, ...(r.sentCookies ? { sentCookiesToday: true } : {}) };
   }
