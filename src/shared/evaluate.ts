@@ -380,7 +380,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       .map((group) => withRequestIds(evaluateSubresource(group[0]!, origin, policies.embedder), group));
     const originKeyed = predictOriginKeyed({ groupIsolated: isolation.groupIsolated, header: policies.originAgentCluster.header, engine, trustworthyOrigin: secureContext.self.trustworthy, opaque: origin.type === 'opaque' });
     const e: FrameEvaluation = {
-      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps: exactCopy(originSteps), precursor, relation,
+      frameId: f.frameId, node, sandbox, origin, serializedOrigin: serializeOrigin(origin), originSteps: stepsKept(originSteps), precursor, relation,
       documentDomain: canSetDocumentDomain({
         origin,
         sandboxedDocumentDomainFlag: sandbox.active.has('document-domain'),
@@ -447,6 +447,16 @@ function findingsOf(e: FrameEvaluation, context: RuleContext): Finding[] {
  */
 function exactCopy<T>(list: T[]): T[] {
   return list.length === 0 ? NONE : list.slice();
+}
+
+/** A frame's origin steps as kept: a single shared (frozen) step gets one shared list too. */
+const singleStepLists = new WeakMap<OriginStep, OriginStep[]>();
+function stepsKept(steps: OriginStep[]): OriginStep[] {
+  const only = steps.length === 1 ? steps[0]! : null;
+  if (only === null || !Object.isFrozen(only)) return exactCopy(steps);
+  let list = singleStepLists.get(only);
+  if (!list) singleStepLists.set(only, (list = Object.freeze([only]) as OriginStep[]));
+  return list;
 }
 
 /** The empty list of every frame that has none of something (frozen: a verdict is read, never changed). */

@@ -276,6 +276,9 @@ export type OriginStep =
   | { step: 'javascript-inherits'; from: Origin }
   | { step: 'origin-of-url' };
 
+/** The step most documents take: one frozen object (a step is read, never changed). */
+const ORIGIN_OF_URL: OriginStep = Object.freeze({ step: 'origin-of-url' });
+
 export interface DocumentOriginInput {
   /** The document's URL (its creation URL). */
   url: string;
@@ -311,8 +314,9 @@ function originWithoutSandbox(input: DocumentOriginInput, trace: OriginStep[] | 
   // A plain http(s), ws(s) or ftp URL is none of about:srcdoc, about:blank, javascript: or about: (steps 3–5
   // below): its origin, without a parse of the whole URL (a page has thousands of frame URLs).
   if (hasPlainAuthority(input.url)) {
-    trace?.push({ step: 'origin-of-url' });
-    return originOfURL(input.url, input.key ? { engine: input.engine, key: input.key } : { engine: input.engine });
+    trace?.push(ORIGIN_OF_URL);
+    // (Options only for a URL not known yet: they matter only when it turns out not to parse.)
+    return tupleOriginsByURL.get(input.url) ?? originOfURL(input.url, input.key ? { engine: input.engine, key: input.key } : { engine: input.engine });
   }
   const url = parseURLRecord(input.url);
   // 3. If url is about:srcdoc, then return sourceOrigin (the parent's origin).
@@ -332,10 +336,10 @@ function originWithoutSandbox(input: DocumentOriginInput, trace: OriginStep[] | 
   }
   // 5. Return url's origin.
   if (url !== null && url.scheme === 'about' && !input.sourceOrigin) {
-    trace?.push({ step: 'origin-of-url' });
+    trace?.push(ORIGIN_OF_URL);
     return newOpaqueOrigin({ kind: 'no-creator', url: input.url.slice(0, 200) }, input.key);
   }
-  trace?.push({ step: 'origin-of-url' });
+  trace?.push(ORIGIN_OF_URL);
   // (The URL is parsed again from its cache, which the tuple origin cache is keyed like.)
   return browserOriginOfURL(input.url, { engine: input.engine, key: input.key || undefined });
 }
