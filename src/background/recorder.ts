@@ -314,12 +314,20 @@ function forgetDocument(f: FrameRecord, newDocumentId: string | undefined) {
   if (f.observed && (newDocumentId === undefined || f.observed.documentId !== newDocumentId)) delete f.observed;
 }
 
-function takePending(tab: TabRecord, frameId: number, url: string): RecordedResponse | undefined {
+/** Whether a recorded (clipped) URL and an event's URL name the same document (fragments aside). */
+const sameDocumentURL = (recorded: string, url: string) => withoutFragment(recorded) === withoutFragment(clipText(url));
+
+/**
+ * The response held for the frame, taken when it is for `url`. One held for another URL is dropped
+ * (its navigation did not commit), unless `keepOther` (it may be for a commit still to come).
+ */
+function takePending(tab: TabRecord, frameId: number, url: string, keepOther = false): RecordedResponse | undefined {
   const key = String(frameId);
   const r = tab.pending[key];
   if (!r) return undefined;
-  delete tab.pending[key];
-  return withoutFragment(r.url) === withoutFragment(clipText(url)) ? r : undefined;
+  const match = sameDocumentURL(r.url, url);
+  if (match || !keepOther) delete tab.pending[key];
+  return match ? r : undefined;
 }
 
 function adoptEarlyObservation(tab: TabRecord, f: FrameRecord) {
@@ -374,7 +382,7 @@ function rememberResponse(tab: TabRecord, frameId: number, response: RecordedRes
 /** The last response received for the frame at this URL, if any (see TabRecord.recent). */
 function recentResponse(tab: TabRecord, frameId: number, url: string): RecordedResponse | undefined {
   const r = tab.recent?.[String(frameId)];
-  return r && withoutFragment(r.url) === withoutFragment(clipText(url)) ? r : undefined;
+  return r && sameDocumentURL(r.url, url) ? r : undefined;
 }
 
 /** A document's response arrived (before its commit): hold it until the frame commits or fails. */
@@ -682,7 +690,7 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   // Firefox (no document ids): a second commit at the URL the frame had just committed, without an error
   // between, is the restart of a navigation moved to another process.
   const restart = e.documentId === undefined && before !== undefined && before.documentId === undefined && before.status === 'committed' &&
-    withoutFragment(before.url) === withoutFragment(clipText(e.url));
+    sameDocumentURL(before.url, e.url);
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
   if (restart) restartedCommits.add(f);
@@ -692,7 +700,7 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
   // response (NS_BINDING_ABORTED, under the initial document's id) and committing it again at the same
   // URL under a new id, with no new request: the response the aborted navigation got is this one's.
   const restartedResponse = before?.status === 'error' && isAbort(before.error) && before.response !== undefined &&
-    withoutFragment(before.response.url) === withoutFragment(clipText(e.url)) ? before.response : undefined;
+    sameDocumentURL(before.response.url, e.url) ? before.response : undefined;
   if (newDocument) {
     removeDescendants(tab, page, f.frameId, e.documentId, d);
     forgetDocument(f, e.documentId);
@@ -774,7 +782,7 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
   // the commit superseded: Firefox moves a cross-origin frame to another process by aborting its first
   // navigation and starting it again, and the abort can arrive after the restart's commit.
   const current = page.frames[String(e.frameId)];
-  if (aborted && current && (current.status === 'committed' || current.status === 'loaded') && withoutFragment(current.url) === withoutFragment(clipText(e.url))) {
+  if (aborted && current && (current.status === 'committed' || current.status === 'loaded') && sameDocumentURL(current.url, e.url)) {
     if (current.committedAt !== undefined && e.timeStamp <= current.committedAt) {
       restartedCommits.delete(current);
       return;
@@ -829,7 +837,7 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
  * response, so what is attached after it is the committed navigation's.
  */
 function responseOfThisNavigation(r: RecordedResponse | undefined, url: string, navigationStart: number | undefined): boolean {
-  return r !== undefined && (navigationStart === undefined || r.timeStamp >= navigationStart) && withoutFragment(r.url) === withoutFragment(clipText(url));
+  return r !== undefined && (navigationStart === undefined || r.timeStamp >= navigationStart) && sameDocumentURL(r.url, url);
 }
 
 export function onCompleted(tab: TabRecord, e: CompletedEvent, d: Delta) {
@@ -927,8 +935,8 @@ export function applyFrameList(tab: TabRecord, list: FrameListEntry[], since: nu
       // Its commit was missed or is late: a response held for it at this URL belongs to this document.
       // One for another URL stays held: Firefox 153 lists a document that is about to commit (a new id)
       // as about:blank, and its commit, just after, takes the response.
-      const response = tab.pending[String(f.frameId)];
-      if (response && withoutFragment(response.url) === withoutFragment(clipText(entry.url))) f.response = takePending(tab, f.frameId, entry.url);
+      const response = takePending(tab, f.frameId, entry.url, true);
+      if (response) f.response = response;
     }
     adoptEarlyObservation(tab, f);
   }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request, Worker } from 'playwright-core';
 import { TimeoutError as PuppeteerTimeoutError, type HTTPRequest, type Page as PuppeteerPage } from 'puppeteer-core';
-import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, pollUntil, readBrowserFrames, readStoredRecord, isRecordComplete, whyIncomplete, type ChromiumWithExtension } from './chromium.ts';
+import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, pollUntil, readBrowserFrames, readStoredRecord, whyIncomplete, type ChromiumWithExtension } from './chromium.ts';
 import { launchFirefoxWithExtension, whyFirefoxRecordIncomplete, missingResponses, type FirefoxPrefValue, type FirefoxWithExtension } from './firefox.ts';
 import type { TabRecord } from '../background/recorder.ts';
 import { assembleStoredTabs } from '../background/tab-store.ts';
@@ -163,9 +163,8 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
           record = await pollUntil('the extension to record every frame', async () => {
             const [rec, frames] = await Promise.all([readStoredRecord(worker, tabId), readBrowserFrames(worker, tabId)]);
             const p = activePageOf(rec);
-            if (isRecordComplete(p, frames)) return p!;
             why = whyIncomplete(p, frames);
-            return undefined;
+            return why === null ? p! : undefined;
           }, Math.max(2000, deadline - Date.now()));
         } catch {
           // A frame that never reports (a stuck document): audit what was recorded, and say so.

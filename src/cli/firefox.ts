@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import puppeteer, { TimeoutError, type Browser, type Page } from 'puppeteer-core';
 import { hiddenFromFrameList, type TabRecord } from '../background/recorder.ts';
 import { assembleStoredTabs } from '../background/tab-store.ts';
+import { ownerElementOf } from '../shared/frame-tree.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, findFirefox } from './browsers.ts';
 import { activePageOf, EXTENSION_DIR, pollUntil } from './chromium.ts';
@@ -69,7 +70,7 @@ export interface FirefoxWithExtension {
   readStoredRecords(): Promise<TabRecord[]>;
   /** Firefox's own frame list for the tab (webNavigation.getAllFrames). */
   readBrowserFrames(tabId: number): Promise<FirefoxBrowserFrame[]>;
-  /** Polls until the tab's record is complete (isFirefoxRecordComplete), and returns its active page. */
+  /** Polls until the tab's record is complete (whyFirefoxRecordIncomplete), and returns its active page. */
   waitForCompleteRecord(tabId: number, timeoutMs?: number): Promise<PageRecord>;
   close(): Promise<void>;
 }
@@ -203,20 +204,15 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
 }
 
 /**
- * The active page's record is complete when it has Firefox's frames (with the same parents and URLs;
- * the record may hold more, those the browser's list does not show; a failed frame may still be listed
- * as about:blank), every live document has reported what it observed and its frame elements, every
+ * What keeps the active page's record from being complete, in words; null when it is. It is complete
+ * when it has Firefox's frames (with the same parents and URLs; the record may hold more, those the
+ * browser's list does not show; a failed frame may still be listed as about:blank), every live document has reported what it observed and its frame elements, every
  * child frame is mapped to its element, and (unless `responses` is false) the response of every
  * http(s) document has reached the background: Firefox's webRequest events can come after the page's
  * load event (TESTING.md). A response the background holds in `pending` has arrived too (see
  * missingResponses). Firefox's getAllFrames has no errorOccurred: a failed frame is known from the
  * record's own onErrorOccurred (status 'error'); where the browser does report it, they must agree.
  */
-export function isFirefoxRecordComplete(tab: TabRecord | null, frames: readonly FirefoxBrowserFrame[], options: { responses?: boolean } = {}): boolean {
-  return whyFirefoxRecordIncomplete(tab, frames, options) === null;
-}
-
-/** What keeps the record from being complete (see isFirefoxRecordComplete), in words; null when it is. */
 export function whyFirefoxRecordIncomplete(tab: TabRecord | null, frames: readonly FirefoxBrowserFrame[], options: { responses?: boolean } = {}): string | null {
   const page = activePageOf(tab);
   if (!tab || !page) return 'no record of the page';
@@ -240,7 +236,7 @@ export function whyFirefoxRecordIncomplete(tab: TabRecord | null, frames: readon
     if (f.status === 'error') continue;
     if (f.observed === undefined) return `frame ${id} (${f.url}, ${f.status}): not observed`;
     if (f.embeds === undefined) return `frame ${id} (${f.url}, ${f.status}): its elements not listed`;
-    if (f.parentFrameId !== -1 && page.frames[String(f.parentFrameId)]?.embeds?.some((e) => e.frameId === f.frameId) !== true) return `frame ${id} (${f.url}): not mapped to an element of its parent`;
+    if (f.parentFrameId !== -1 && ownerElementOf(page, f) === null) return `frame ${id} (${f.url}): not mapped to an element of its parent`;
   }
   if (options.responses === false) return null;
   const missing = missingResponses(tab).find((m) => !m.heldBack);
