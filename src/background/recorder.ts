@@ -791,6 +791,9 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
     // ESR 140: commit, commit again at the same URL, abort, then the document's completion).
     if (restartedCommits.delete(current)) return;
   }
+  // Firefox 153 can report an abort right after the failure of the same navigation (a COEP error, then
+  // NS_BINDING_ABORTED under the same id, then the error page's commit): the failure stands.
+  if (aborted && current && current.status === 'error' && !isAbort(current.error) && current.pendingNavigation === undefined && sameDocumentURL(current.url, e.url)) return;
   const f = upsertFrame(page, e.frameId, isTopLevel(e) ? -1 : e.parentFrameId ?? -1, e.url, e.timeStamp, d);
   if (!f) return;
   // When the navigation that failed started, if it had not committed (onBeforeNavigate); undefined when

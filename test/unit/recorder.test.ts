@@ -1077,6 +1077,19 @@ describe('Firefox event order', () => {
     expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: blocked, url: 'https://a.test/fa-none', response: { headers: [['Content-Security-Policy', "frame-ancestors 'none'"]] } });
   });
 
+  test('Firefox 153: an abort reported right after a COEP failure of the same navigation leaves the failure, and the error page\'s commit is absorbed', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    // Traced: before-navigate; the response; the COEP error (A); the abort (A); the error page's commit (E).
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 3), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'A', at: 4 }, FF_COEP), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'A', at: 5 }, FF_ABORT), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'E', at: 6 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: FF_COEP, url: 'https://b.test/f', response: { headers: [['A', '1']] } });
+  });
+
   test('Firefox 153: the same for a top-level document (a COOP page after about:blank): its response survives the frame list', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('B', 'about:blank', 1), d));
