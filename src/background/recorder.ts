@@ -719,11 +719,14 @@ export function onCommitted(tab: TabRecord, e: CommittedEvent, d: Delta) {
     // sandboxing flags then); a document that commits without onBeforeNavigate started at its commit.
     f.navigationStartedAt = f.pendingNavigationAt !== undefined && f.pendingNavigationAt <= e.timeStamp ? f.pendingNavigationAt : e.timeStamp;
     f.committedAt = e.timeStamp;
-  } else if (f.response === undefined) {
+  } else {
     // The document was already known (from the browser's frame list, when its commit came late): its
-    // response may be waiting for this commit.
-    const response = takePending(tab, e.frameId, e.url);
-    if (response) f.response = response;
+    // response may be waiting for this commit (the list may have taken it already), and when it
+    // committed is learnt now (the analysis picks the sandbox attribute in effect by it).
+    if (f.response === undefined) {
+      const response = takePending(tab, e.frameId, e.url);
+      if (response) f.response = response;
+    }
     f.committedAt ??= e.timeStamp;
   }
   f.url = clipText(e.url);
@@ -790,6 +793,11 @@ export function onErrorOccurred(tab: TabRecord, e: ErrorEvent, d: Delta) {
     // Firefox can also restart the navigation before it reports the abort of the first one (seen in
     // ESR 140: commit, commit again at the same URL, abort, then the document's completion).
     if (restartedCommits.delete(current)) return;
+    // With document ids (Firefox 153, Chromium) a navigation starts with onBeforeNavigate and commits
+    // after its response: an abort with no navigation pending is about one the commit superseded.
+    // Firefox 153 reports its process switch's abort after the restart committed, stamped after it,
+    // under the committed document's id, and then that document's completion.
+    if (e.documentId !== undefined && current.pendingNavigation === undefined) return;
   }
   // Firefox 153 can report an abort right after the failure of the same navigation (a COEP error, then
   // NS_BINDING_ABORTED under the same id, then the error page's commit): the failure stands.
@@ -966,6 +974,7 @@ export function onObserve(tab: TabRecord, s: Sender, msg: ContentMessages['obser
     documentDomain: msg.documentDomain === null ? null : clipText(msg.documentDomain, 2048),
     originAgentCluster: msg.originAgentCluster,
     ...(msg.hasOpener !== undefined ? { hasOpener: msg.hasOpener } : {}),
+    ...(msg.responseStartAt !== undefined ? { responseStartAt: msg.responseStartAt } : {}),
     observedAt: at,
   };
   const hit = frameForSender(tab, s);

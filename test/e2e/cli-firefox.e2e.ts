@@ -54,8 +54,11 @@ function compareWithFirefox(report: Report): { rows: string[]; problems: string[
     rows.push(
       `  ${name}\n      secure ${f.secureContext.value} (${f.secureContext.reason}) ${same(f.secureContext.value, o.isSecureContext)} ${o.isSecureContext}` +
         ` · crossOriginIsolated ${f.crossOriginIsolated.value} ${same(f.crossOriginIsolated.value, o.crossOriginIsolated)} ${o.crossOriginIsolated}` +
-        ` · origin ${f.origin} ${same(f.origin, o.origin)} ${o.origin}`,
+        ` · origin ${f.origin} ${same(f.origin, o.origin)} ${o.origin}` +
+        (f.loadStatus === 'loaded' || f.loadStatus === 'loading' ? '' : ` · ${f.loadStatus} (${f.error ?? 'no error'})`),
     );
+    // A frame that failed has no document of its own to observe: the record and the observation disagree.
+    if (f.loadStatus !== 'loaded' && f.loadStatus !== 'loading') problems.push(`${name}: ${f.loadStatus} (${f.error ?? 'no error'}) recorded, but its document was observed`);
     if (f.secureContext.value !== o.isSecureContext) problems.push(`${name}: secure context predicted ${f.secureContext.value}, Firefox says ${o.isSecureContext}`);
     if (f.crossOriginIsolated.value !== o.crossOriginIsolated) problems.push(`${name}: crossOriginIsolated predicted ${f.crossOriginIsolated.value}, Firefox says ${o.crossOriginIsolated}`);
     if (f.origin !== o.origin) problems.push(`${name}: origin predicted ${f.origin}, Firefox says ${o.origin}`);

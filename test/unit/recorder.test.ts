@@ -1030,6 +1030,23 @@ describe('Firefox event order', () => {
   const listed = (frameId: number, parentFrameId: number, url: string, documentId: string): FrameListEntry =>
     ({ frameId, parentFrameId, url, documentId, documentLifecycle: 'active', frameType: parentFrameId === -1 ? 'outermost_frame' : 'sub_frame' });
 
+  // Firefox 153 (test/e2e/cli-firefox.e2e.ts, 1 run in 12): /sandbox.html's frames whose sandbox
+  // attribute changes after load were judged with the new value. The list named the committing document
+  // (its URL and id) before its events came, and took the held response; the commit, then, was not a new
+  // document with a response missing, and the frame never learnt when it committed, which the analysis
+  // needs to pick the attribute value in effect.
+  test('Firefox 153: a child first known from the frame list, with its response, learns when it committed from the late commit', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://a.test/f', at: 2 };
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://a.test/f', [['A', '1']], 2), d));
+    step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'https://a.test/f', 'D')], 4, 4, d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', documentId: 'D', response: { headers: [['A', '1']] } });
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'D', at: 3 }), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', documentId: 'D', committedAt: 3, response: { headers: [['A', '1']] } });
+  });
+
   test('Firefox 153: a frame list taken before a child commits (about:blank, another id) leaves the held response to the commit', () => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
@@ -1117,6 +1134,31 @@ describe('Firefox event order', () => {
     step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/other', at: 8 }), d));
     step((d) => onCommitted(tab, subCommit({ ...sub, url: 'https://b.test/other', documentId: 'Z', at: 9 }), d));
     expect(frameOf(tab, 11)?.response).toBeUndefined();
+  });
+
+  // Firefox 153, traced in test/e2e/cli-firefox.e2e.ts (1 run in 10; the fresh-clone CI run too): /iso/
+  // both*.html's cross-origin CORP+COEP children loaded and were observed in Firefox but were recorded
+  // "failed to load (NS_BINDING_ABORTED)", so the analysis had no isolation findings for them. The
+  // process switch's abort of the first navigation came after the restart's commit, stamped after it,
+  // under the committed document's own id; then the webRequest events, then that document's completion.
+  test('Firefox 153: an abort reported after the restart committed, with no navigation pending, leaves the document as it is', () => {
+    const tab = newTabRecord(TAB);
+    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
+    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    step((d) => onBeforeNavigate(tab, subBefore(sub), d));
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 5 }), d));
+    step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'N', at: 6 }), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'N', at: 7 }, FF_ABORT), d));
+    step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
+    onObserve(tab, { tabId: TAB, frameId: 11, documentId: 'N' }, observation('https://b.test/f', 'https://b.test'), 8, newDelta());
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', documentId: 'N', response: { headers: [['CORP', 'cross-origin']] }, observed: { origin: 'https://b.test' } });
+    expect(frameOf(tab, 11)?.error).toBeUndefined();
+    step((d) => onCompleted(tab, { tabId: TAB, frameId: 11, parentFrameId: 0, url: 'https://b.test/f', documentId: 'N', timeStamp: 9 }, d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'loaded' });
+    // An abort of a navigation that started after the commit (pending) is recorded as before.
+    step((d) => onBeforeNavigate(tab, subBefore({ ...sub, url: 'https://b.test/g', at: 10 }), d));
+    step((d) => onErrorOccurred(tab, subError({ ...sub, url: 'https://b.test/g', documentId: 'N', at: 11 }, 'net::ERR_ABORTED'), d));
+    expect(frameOf(tab, 11)).toMatchObject({ status: 'error', error: 'net::ERR_ABORTED', documentId: 'N' });
   });
 
   // Firefox ESR 140, the cross-origin CORP+COEP children of /iso/both.html (a process switch): commit,
