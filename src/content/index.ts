@@ -30,6 +30,13 @@ function send<K extends ContentMessage['type']>(type: K, payload: Payload<K>) {
 
 // ── what the browser says about this document ───────────────────────────────────────────────────
 let lastObserved = '';
+/** When this document's response started to arrive (ms since the epoch), where navigation timing says. */
+function responseStart(): { responseStartAt?: number } {
+  const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  // (Firefox may not list the entry yet at document_start; the legacy timing is there, absolute.)
+  const at = entry && entry.responseStart > 0 ? performance.timeOrigin + entry.responseStart : performance.timing.responseStart;
+  return Number.isFinite(at) && at > 0 ? { responseStartAt: Math.round(at) } : {};
+}
 function observe() {
   let documentDomain: string | null;
   try {
@@ -46,6 +53,7 @@ function observe() {
     documentDomain,
     originAgentCluster: typeof oac === 'boolean' ? oac : null,
     ...(window.parent === window ? { hasOpener: window.opener !== null } : {}),
+    ...responseStart(),
   };
   const key = JSON.stringify(payload);
   if (key === lastObserved) return;

@@ -149,7 +149,9 @@ const opaqueKey = (page: PageRecord, f: FrameRecord) => `opaque:${page.pageId}:$
  * commit (HTML: when it starts); the two differ only for a change while the document was being fetched.
  */
 function attributeInEffect(owner: EmbedElement, f: FrameRecord): { value: string | null; changedAt: number | null } {
-  const at = f.committedAt;
+  // The document's own response time, on the clock the parent recorded the changes by; else the commit
+  // event's stamp, which can come late (Firefox 153: after the page changed the attribute).
+  const at = f.observed?.responseStartAt ?? f.committedAt;
   if (at === undefined || !owner.sandboxHistory) return { value: owner.sandbox, changedAt: null };
   const replaced = owner.sandboxHistory.find((h) => h.until > at);
   return replaced ? { value: replaced.value, changedAt: replaced.until } : { value: owner.sandbox, changedAt: null };

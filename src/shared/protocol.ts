@@ -142,7 +142,8 @@ export function isContentMessage(x: unknown): x is ContentMessage {
   switch (x.type) {
     case 'observe':
       return isStr(x.url) && isStr(x.origin) && isBool(x.isSecureContext) && isBool(x.crossOriginIsolated) &&
-        strOrNull(x.documentDomain) && boolOrNull(x.originAgentCluster) && (x.hasOpener === undefined || isBool(x.hasOpener));
+        strOrNull(x.documentDomain) && boolOrNull(x.originAgentCluster) && (x.hasOpener === undefined || isBool(x.hasOpener)) &&
+        (x.responseStartAt === undefined || isNum(x.responseStartAt));
     case 'embeds':
       return Array.isArray(x.embeds) && x.embeds.length <= MAX_EMBEDS && x.embeds.every(isEmbedReport) &&
         isInt(x.dropped) && x.dropped >= 0;
@@ -187,7 +188,7 @@ function isResponse(x: unknown): x is RecordedResponse {
 function isObserved(x: unknown): x is ObservedDocument {
   return isObj(x) && optStr(x.documentId) && isStr(x.url) && isStr(x.origin) && isBool(x.isSecureContext) &&
     isBool(x.crossOriginIsolated) && strOrNull(x.documentDomain) && boolOrNull(x.originAgentCluster) &&
-    (x.hasOpener === undefined || isBool(x.hasOpener)) && isNum(x.observedAt);
+    (x.hasOpener === undefined || isBool(x.hasOpener)) && (x.responseStartAt === undefined || isNum(x.responseStartAt)) && isNum(x.observedAt);
 }
 
 const FRAME_STATUS = new Set(['navigating', 'committed', 'loaded', 'error']);

@@ -36,6 +36,13 @@ export interface ObservedDocument {
   originAgentCluster: boolean | null;
   /** Top-level documents only: `window.opener !== null` (a popup that can still reach its opener). */
   hasOpener?: boolean;
+  /**
+   * When the document's response started to arrive, in ms since the epoch by the page's own clock
+   * (its navigation timing); absent where there is none (about:blank, srcdoc). The analysis picks the
+   * sandbox attribute in effect by it: the parent's record of attribute changes is on the same clock,
+   * while a commit event can be stamped after the page already changed the attribute (Firefox 153).
+   */
+  responseStartAt?: number;
   observedAt: number;
 }
 

@@ -105,6 +105,12 @@ test('sandboxes: nested, CSP inside an attribute, two CSP policies, report-only,
   expect(verdict('unknown-tokens').findings.find((f) => f.id === 'unknown-sandbox-token')?.fix).toContain('allow-scripts');
   for (const id of ['sandbox-added-after-load', 'sandbox-removed-after-load']) {
     expect(verdict(id).findings.map((f) => f.id), id).toContain('sandbox-changed-after-load');
+    // The document said when its response started, on the clock its parent stamped the change by:
+    // before the change (made after its load event), and after the page's own response.
+    const { frame, element } = recordedFrameFor(id, record!)!;
+    const top = record!.frames['0']!.observed!.responseStartAt!;
+    expect(frame!.observed?.responseStartAt, id).toBeGreaterThanOrEqual(top);
+    expect(frame!.observed!.responseStartAt!, id).toBeLessThan(element.sandboxHistory![0]!.until);
   }
   expect(verdict('popup-opener').findings.map((f) => f.id)).toContain('popups-inherit-sandbox');
   expect(verdict('popup-escaper').findings.map((f) => f.id)).not.toContain('popups-inherit-sandbox');

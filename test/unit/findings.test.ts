@@ -331,6 +331,19 @@ describe('sandbox-changed-after-load', () => {
   test('never changed → none', () => {
     expect(ids(findingsOf(embedded('https://b.test/', { sandbox: 'allow-scripts' }, { committedAt: 1000 }), 1))).not.toContain('sandbox-changed-after-load');
   });
+
+  // Firefox 153 (test/e2e/cli-firefox.e2e.ts, 1 run in 12): the commit event was stamped after the
+  // page had changed the attribute. The document's own response time, on the page's clock, decides.
+  test('the commit event stamped after the change, the response before it → the old value is in effect, warning', () => {
+    const observed = { url: 'https://b.test/', origin: 'null', isSecureContext: true, crossOriginIsolated: false, documentDomain: 'b.test', originAgentCluster: false, observedAt: 3100 };
+    const late = embedded('https://b.test/', { sandbox: null, sandboxHistory: [{ value: '', until: 2000 }] }, { committedAt: 2010, observed: { ...observed, responseStartAt: 1500 } });
+    const e = evaluatePage(late, { engine: 'firefox' }).byFrameId.get(1)!;
+    expect(e.serializedOrigin).toBe('null');
+    expect(ids(e.findings)).toContain('sandbox-changed-after-load');
+    // Without the response time, the commit's stamp decides, as before.
+    const stampOnly = embedded('https://b.test/', { sandbox: null, sandboxHistory: [{ value: '', until: 2000 }] }, { committedAt: 2010, observed });
+    expect(evaluatePage(stampOnly, { engine: 'firefox' }).byFrameId.get(1)!.serializedOrigin).toBe('https://b.test');
+  });
 });
 
 // ── sandbox-on-frame-element ────────────────────────────────────────────────────────────────────────
