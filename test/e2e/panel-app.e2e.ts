@@ -184,11 +184,16 @@ test('"Reveal in Elements" selects the frame element: in an open shadow root (co
     for (const c of cases) {
       await showPanel(opened);
       await panel.locator('[data-testid=frame-label]', { hasText: c.label }).click();
+      // The button is for this frame now (it was enabled for the previous one too).
       await expect(reveal).toBeEnabled();
+      await expect(reveal).toHaveAttribute('title', `Select ${c.label} in the Elements panel`);
       await reveal.click();
-      // DevTools switches to the Elements panel with the element selected: $0 in its document is it.
-      await expect.poll(async () => (await inspectedEval(panel, `$0 === ${c.selected}`, c.frameURL)).value, { message: `$0 is ${c.label}` }).toBe(true);
-      await expect(panel.locator('[data-testid=toolbar-status]')).toHaveText(`Selected ${c.label} in the Elements panel`);
+      // DevTools switches to the Elements panel with the element selected: $0 in its document is it,
+      // and the panel says which it selected (or why it could not).
+      await expect.poll(async () => ({
+        selected: (await inspectedEval(panel, `$0 === ${c.selected}`, c.frameURL)).value,
+        status: await panel.locator('[data-testid=toolbar-status]').textContent(),
+      }), { message: `$0 is ${c.label}` }).toEqual({ selected: true, status: `Selected ${c.label} in the Elements panel` });
     }
     expect(errors).toEqual([]);
   } finally {
