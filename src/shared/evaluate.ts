@@ -5,7 +5,7 @@ import { buildFrameTree, flattenFrameTree, type FrameNode } from './frame-tree.t
 import { isBlockedByResponse } from './load-errors.ts';
 import { determineTheOrigin, serializeOrigin, type Engine, type Origin, type OriginStep } from './origin.ts';
 import { canSetDocumentDomain, type DocumentDomainVerdict } from './document-domain.ts';
-import { PSL_METADATA, relationOf, type OriginRelation } from './site.ts';
+import { isSharedRelation, PSL_METADATA, relationOf, type OriginRelation } from './site.ts';
 import { determineSandboxingFlags, type SandboxEvaluation, type SandboxSources } from './sandboxing.ts';
 import {
   isASecureContext,
@@ -317,7 +317,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
       : sandboxedOrigin ? determineTheOrigin({ url: f.url, sourceOrigin: creatorOrigin, engine, key, sandboxedOrigin: false }) : origin;
     const topForRelation = node.orphan ? undefined : frames[0]; // the top frame comes first; it has no relation itself
     const toTop = topForRelation ? relationOf(origin, topForRelation.origin) : null;
-    const relation = { toTop, toParent: parent ? (parent === topForRelation ? toTop : relationOf(origin, parent.origin)) : null };
+    const relation = relationPair(toTop, parent ? (parent === topForRelation ? toTop : relationOf(origin, parent.origin)) : null);
     // The secure-context chain: this document, then its ancestors up to the top-level document.
     const doc: ContextDocument = {
       frameId: f.frameId, url: f.url, origin, srcdoc: isSrcdoc(f.url), sandboxedOrigin,
@@ -390,7 +390,7 @@ export function evaluatePage(page: PageRecord, options: EvaluateOptions = {}, pr
         crossOriginIsolated: isolation.crossOriginIsolated,
       }),
       secureContext, policies, isolation, embedding, load: loadOf(f), originKeyed,
-      predicted: { scriptsRun: !sandbox.active.has('scripts'), originOpaque: origin.type === 'opaque', crossOriginIsolated: isolation.crossOriginIsolated },
+      predicted: PREDICTIONS[(sandbox.active.has('scripts') ? 0 : 1) | (origin.type === 'opaque' ? 2 : 0) | (isolation.crossOriginIsolated ? 4 : 0)]!,
       subresources,
       subresourceSummary: summarize(subresources),
       findings: NONE,
@@ -491,6 +491,10 @@ function ofCurrentDocument(r: SubresourceRecord, f: FrameRecord): boolean {
 const isLocalScheme = (url: string) => /^(about|blob|data):/i.test(url);
 
 /** A map by two keys, emptied when it holds `max` values (a cache: what it forgets is made again). */
+/** The eight predictions a frame can have, shared (bit 1: scripts run, 2: opaque origin, 4: isolated). */
+const PREDICTIONS: readonly FrameEvaluation['predicted'][] = Array.from({ length: 8 }, (_, i) =>
+  Object.freeze({ scriptsRun: (i & 1) !== 0, originOpaque: (i & 2) !== 0, crossOriginIsolated: (i & 4) !== 0 }));
+
 class TwoKeyCache<A, B, V> {
   private readonly byFirst = new Map<A, Map<B, V>>();
   private count = 0;
@@ -510,6 +514,19 @@ class TwoKeyCache<A, B, V> {
     if (!inner.has(b)) this.count++;
     inner.set(b, value);
   }
+}
+
+/**
+ * A frame's relations to its top and its parent. Relations between tuple origins are shared objects
+ * (relationOf), so most frames of a page have one of a few pairs: one object per pair, shared.
+ */
+const relationPairs = new TwoKeyCache<OriginRelation | null, OriginRelation | null, FrameEvaluation['relation']>(4096);
+function relationPair(toTop: OriginRelation | null, toParent: OriginRelation | null): FrameEvaluation['relation'] {
+  // (An opaque origin's relations are made per call: pairs of them would never be asked again.)
+  if ((toTop !== null && !isSharedRelation(toTop)) || (toParent !== null && !isSharedRelation(toParent))) return { toTop, toParent };
+  let pair = relationPairs.get(toTop, toParent);
+  if (!pair) relationPairs.set(toTop, toParent, (pair = Object.freeze({ toTop, toParent })));
+  return pair;
 }
 
 /** Resolved URLs by base, then by input (no key to build: the strings are the record's own). */

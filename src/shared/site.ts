@@ -264,9 +264,16 @@ export function relationOf(a: Origin, b: Origin): OriginRelation {
   let byB = relations.get(a);
   if (!byB) relations.set(a, (byB = new WeakMap()));
   let known = byB.get(b);
-  if (!known) byB.set(b, (known = relationOfUncached(a, b)));
+  if (!known) {
+    byB.set(b, (known = relationOfUncached(a, b)));
+    shared.add(known);
+  }
   return known;
 }
+
+/** Whether relationOf hands out this answer again for the same pair (true between tuple origins). */
+export const isSharedRelation = (r: OriginRelation): boolean => r === SAME_ORIGIN || shared.has(r);
+const shared = new WeakSet<OriginRelation>();
 
 const relations = new WeakMap<Origin, WeakMap<Origin, OriginRelation>>();
 const SAME_ORIGIN: OriginRelation = Object.freeze({ relation: 'same-origin', reason: Object.freeze({ part: 'none' }) });
