@@ -3,7 +3,7 @@
 // own Navigation Timing) in Chromium with the extension and without it. Two persistent contexts run side
 // by side; each pair of loads alternates which goes first (A B, B A, ...), and the ratio is taken per pair.
 // Each load in the extension's browser is checked against what the extension stored (frames, requests).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -21,7 +21,12 @@ export interface LoadSample {
   loadMs: number;
   /** navigationStart → every frame's fetches settled, ms (fetches do not delay the load event). */
   fetchesMs: number;
+  /** CPU seconds per process kind of the loading browser over the load (null where /proc is not there). */
+  cpu: CpuByKind | null;
 }
+
+/** CPU seconds by Chromium process kind: browser, renderer (pages), extension (the service worker's renderer), network, gpu, other. */
+export type CpuByKind = Record<string, number>;
 
 export interface RecordCheck {
   frames: number;
@@ -52,12 +57,18 @@ export interface OverheadResult {
   medianFetchesWithout: number;
   target: number;
   /** One more load, with storage.session.set wrapped in the worker to count the recorder's writes. */
-  flushes: { writes: number; keysWritten: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; keys: number; quota: number; heapMB: number; pagesKept: number };
+  flushes: { writes: number; keysWritten: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; keys: number; quota: number; heapMB: number; pagesKept: number; events: Record<string, number> };
+  /** Median CPU seconds per process kind over the timed loads (null without /proc). */
+  cpuWith: CpuByKind | null;
+  cpuWithout: CpuByKind | null;
 }
 
 
+/** What only the extension's browser has on its command line. */
+const EXT_MARKER = '--load-extension=';
+
 /** Chromium as launchChromiumWithExtension starts it, minus the extension. */
-async function launchPlain(args: string[]): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+async function launchPlain(args: string[]): Promise<{ context: BrowserContext; home: string; close(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'frame-security-bench-'));
   const context = await chromium.launchPersistentContext(join(home, 'profile'), {
     executablePath: findChromium(),
@@ -69,6 +80,7 @@ async function launchPlain(args: string[]): Promise<{ context: BrowserContext; c
   });
   return {
     context,
+    home,
     close: async () => {
       await context.close();
       rmSync(home, { recursive: true, force: true });
@@ -87,6 +99,56 @@ function cpuTimes(): { busy: number; total: number } | null {
     return null;
   }
 }
+
+/**
+ * CPU seconds so far of a browser's processes (the one whose command line has `marker` and its
+ * descendants), by kind; Linux /proc only. The kinds: browser, renderer (pages), extension (a renderer
+ * with --extension-process: the service worker), network (the network service), gpu, other.
+ */
+export function browserCpu(marker: string): CpuByKind | null {
+  const all = new Map<string, { ppid: string; cmd: string; cpu: number }>();
+  let tick: number;
+  try {
+    tick = 100; // USER_HZ: 100 on every Linux that Node runs on
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        all.set(pid, { ppid: f[1]!, cmd, cpu: (Number(f[11]) + Number(f[12])) / tick });
+      } catch {
+        // the process ended
+      }
+    }
+  } catch {
+    return null;
+  }
+  const root = [...all].find(([, p]) => p.cmd.includes(marker) && !p.cmd.includes('--type='))?.[0];
+  if (root === undefined) return null;
+  const out: CpuByKind = {};
+  for (const [pid, p] of all) {
+    let a: string | undefined = pid;
+    for (let hops = 0; a !== undefined && a !== root && hops < 16; hops++) a = all.get(a)?.ppid;
+    if (a !== root) continue;
+    const type = /--type=(\S+)/.exec(p.cmd)?.[1];
+    const kind = type === undefined ? 'browser'
+      : type === 'renderer' ? (p.cmd.includes('--extension-process') ? 'extension' : 'renderer')
+      : type === 'utility' ? (p.cmd.includes('network.mojom') ? 'network' : 'other')
+      : type === 'gpu-process' ? 'gpu' : 'other';
+    out[kind] = (out[kind] ?? 0) + p.cpu;
+  }
+  return out;
+}
+
+function medianCpu(samples: LoadSample[]): CpuByKind | null {
+  const all = samples.map((s) => s.cpu).filter((c): c is CpuByKind => c !== null);
+  if (all.length === 0) return null;
+  const kinds = [...new Set(all.flatMap((c) => Object.keys(c)))];
+  return Object.fromEntries(kinds.map((k) => [k, median(all.map((c) => c[k] ?? 0))]));
+}
+
+const cpuSince = (before: CpuByKind | null, after: CpuByKind | null): CpuByKind | null =>
+  before && after ? Object.fromEntries(Object.keys(after).map((k) => [k, Math.max(0, after[k]! - (before[k] ?? 0))])) : null;
 
 /**
  * Waits until the machine is quiet (under 15% busy over half a second, at most 20 s): the tail of the
@@ -110,17 +172,19 @@ async function settle(): Promise<void> {
  * 18.5 s over four loads in plain Chromium 150, back/forward cache off; 9.5, 9.4, 9.6, 10.5 s with a
  * new tab each time), which would time the browser's leftovers, not the extension.
  */
-async function timedLoad(context: BrowserContext, server: FixtureServer, scheme: 'http' | 'https', path: string): Promise<{ sample: LoadSample; page: Page }> {
+async function timedLoad(context: BrowserContext, server: FixtureServer, scheme: 'http' | 'https', path: string, marker: string): Promise<{ sample: LoadSample; page: Page }> {
   const page = await context.newPage();
   await page.goto(server.url(scheme, 'a.test', '/blank.html'));
   await settle();
+  const cpuBefore = browserCpu(marker);
   await page.goto(server.url(scheme, 'a.test', path), { waitUntil: 'load', timeout: 300_000 });
   await page.waitForFunction(() => (window as { __fetchesDoneAt?: number }).__fetchesDoneAt !== undefined, null, { timeout: 120_000 });
-  const sample = await page.evaluate(() => {
+  const cpu = cpuSince(cpuBefore, browserCpu(marker));
+  const times = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return { loadMs: nav.loadEventStart, fetchesMs: (window as { __fetchesDoneAt?: number }).__fetchesDoneAt! };
   });
-  return { sample, page };
+  return { sample: { ...times, cpu }, page };
 }
 
 /** What the stored record holds of the heavy page. */
@@ -187,7 +251,7 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
     const without: LoadSample[] = [];
     const checks: RecordCheck[] = [];
     const loadWith = async () => {
-      const { sample: s, page } = await timedLoad(ext!.context, server, scheme, HEAVY_PATH);
+      const { sample: s, page } = await timedLoad(ext!.context, server, scheme, HEAVY_PATH, EXT_MARKER);
       const loadedAt = Date.now();
       // The comparison is real only if the extension recorded the page; waiting here also keeps its
       // tail work (storage writes) out of the next load of the other browser.
@@ -206,7 +270,7 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
       return s;
     };
     const loadWithout = async () => {
-      const { sample, page } = await timedLoad(plain!.context, server, scheme, HEAVY_PATH);
+      const { sample, page } = await timedLoad(plain!.context, server, scheme, HEAVY_PATH, plain!.home);
       await page.close();
       return sample;
     };
@@ -244,12 +308,29 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
         log.push({ at: Date.now(), bytes, keys: Object.keys(items).length });
         return original(items, ...rest);
       };
+      // And every event the extension receives: a listener of each kind beside the recorder's.
+      const events: Record<string, number> = {};
+      (globalThis as { __events?: typeof events }).__events = events;
+      // (No named functions in here: the bench's TypeScript loader would wrap them in a helper the worker lacks.)
+      for (const name of ['onBeforeRequest', 'onSendHeaders', 'onHeadersReceived', 'onCompleted', 'onErrorOccurred'] as const) {
+        (chrome.webRequest[name] as unknown as { addListener(cb: () => void, filter: { urls: string[] }): void })
+          .addListener(() => void (events[`webRequest.${name}`] = (events[`webRequest.${name}`] ?? 0) + 1), { urls: ['<all_urls>'] });
+      }
+      for (const name of ['onBeforeNavigate', 'onCommitted', 'onCompleted', 'onErrorOccurred'] as const) {
+        (chrome.webNavigation[name] as unknown as { addListener(cb: () => void): void })
+          .addListener(() => void (events[`webNavigation.${name}`] = (events[`webNavigation.${name}`] ?? 0) + 1));
+      }
+      chrome.runtime.onMessage.addListener((m: unknown) => {
+        const k = `message.${String((m as { type?: unknown } | null)?.type)}`;
+        events[k] = (events[k] ?? 0) + 1;
+      });
     });
     const started = Date.now();
-    const instrumented = await timedLoad(ext.context, server, scheme, HEAVY_PATH);
+    const instrumented = await timedLoad(ext.context, server, scheme, HEAVY_PATH, EXT_MARKER);
     const { tabId } = await waitForHeavyRecord(worker, url, frames, subresources);
     const settled = Date.now();
     const log = await worker.evaluate(() => (globalThis as { __flushLog?: { at: number; bytes: number; keys: number }[] }).__flushLog ?? []);
+    const events = await worker.evaluate(() => (globalThis as { __events?: Record<string, number> }).__events ?? {});
     const during = log.filter((x) => x.at >= started && x.at <= settled);
     // The tab's keys: its shell and its parts (see tab-store.ts).
     const keys = storageKeysOfTab(await worker.evaluate(async () => Object.keys(await chrome.storage.session.get(null))), tabId);
@@ -272,6 +353,7 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
       overLoadMs: settled - started,
       ...usage,
       heapMB: heap / 1e6,
+      events,
     };
     log_(`  instrumented load: ${flushes.writes} storage writes (${flushes.keysWritten} keys), ${flushes.totalMB.toFixed(2)} MB in ${flushes.overLoadMs} ms`);
     return {
@@ -287,6 +369,8 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
       medianWith: median(withExtension.map((s) => s.loadMs)),
       medianWithout: median(without.map((s) => s.loadMs)),
       medianRatio: median(ratios),
+      cpuWith: medianCpu(withExtension),
+      cpuWithout: medianCpu(without),
       medianFetchesWith: median(withExtension.map((s) => s.fetchesMs)),
       medianFetchesWithout: median(without.map((s) => s.fetchesMs)),
       target: 1.05,

@@ -91,6 +91,20 @@ if (wanted('overhead')) {
       (median(r.withExtension.map((s, i) => s.fetchesMs / r.without[i]!.fetchesMs))).toFixed(3), '', ''],
   ]);
   console.log(`per-pair load ratios: ${r.ratios.map((x) => x.toFixed(3)).join(' ')}`);
+  if (r.cpuWith && r.cpuWithout) {
+    // Where the extension's cost goes: CPU seconds per process kind over each timed load (navigation
+    // start → every fetch settled), from /proc; far steadier than the load time on a busy 2-core machine.
+    const kinds = ['browser', 'renderer', 'extension', 'network', 'gpu', 'other'];
+    const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    const s = (x: number) => `${x.toFixed(2)} s`;
+    table([
+      ['CPU during the load (median)', ...kinds, 'total'],
+      ['with extension', ...kinds.map((k) => s(r.cpuWith![k] ?? 0)), s(sum(r.cpuWith))],
+      ['without', ...kinds.map((k) => s(r.cpuWithout![k] ?? 0)), s(sum(r.cpuWithout))],
+      ['difference', ...kinds.map((k) => s((r.cpuWith![k] ?? 0) - (r.cpuWithout![k] ?? 0))), `${s(sum(r.cpuWith) - sum(r.cpuWithout))} (${(100 * (sum(r.cpuWith) / sum(r.cpuWithout) - 1)).toFixed(0)} %)`],
+    ]);
+    console.log('(browser: the browser process, which routes every extension event and message and keeps storage.session; renderer: the pages\' processes, content scripts included; extension: the service worker\'s process)');
+  }
   console.log(`loads with: ${r.withExtension.map((s) => s.loadMs.toFixed(0)).join(' ')} ms; without: ${r.without.map((s) => s.loadMs.toFixed(0)).join(' ')} ms`);
   const c = r.checks;
   console.log(`stored record after each timed load (frames, of them loaded; requests kept, still pending, counted as dropped beyond the cap of ${LIMITS.subresourcesPerPage}/page):`);
@@ -101,6 +115,10 @@ if (wanted('overhead')) {
   console.log(`storage.session writes during one more (instrumented) load, until the record was complete (${ms(f.overLoadMs)}): ${f.writes} set() calls, ` +
     `${f.keysWritten} keys and ${f.totalMB.toFixed(2)} MB serialized in all, largest ${f.largestKB.toFixed(0)} KB (each: the shell and the frames and requests that changed, ` +
     `${FLUSH_DELAY_MS}–${MAX_FLUSH_DELAY_MS} ms apart)`);
+  const ev = f.events;
+  const group = (prefix: string) => Object.entries(ev).filter(([k]) => k.startsWith(prefix)).map(([k, n]) => [k.slice(prefix.length), n] as const);
+  const line = (prefix: string) => `${group(prefix).reduce((a, [, n]) => a + n, 0).toLocaleString('en')} (${group(prefix).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')})`;
+  console.log(`events the extension received during it: webRequest ${line('webRequest.')}; webNavigation ${line('webNavigation.')}; content-script messages ${line('message.')}`);
   console.log(`after it: the tab's record keeps ${f.pagesKept} pages (1 active + up to ${LIMITS.otherPages} others) in ${f.keys} keys and uses ${mb(f.bytesInUse)} of the ${mb(f.quota)} storage.session quota; worker heap ${f.heapMB.toFixed(1)} MB\n`);
 }
 
