@@ -7,6 +7,7 @@ import { Highlighter } from './highlight.ts';
 import { PanelPorts } from './ports.ts';
 import * as rec from './recorder.ts';
 import { TabStore } from './tab-store.ts';
+import { EventTrace, type TracedEvent } from './trace.ts';
 
 const store = new TabStore(browser.storage.session);
 const highlighter = new Highlighter(store, (tabId, frameId, command) =>
@@ -26,11 +27,28 @@ void store.ready.then(() => {
   }
 });
 
+// ── the event trace (debugging aid, off by default: see trace.ts) ────────────────────────────────
+const TRACE_FLAG = 'debugTrace';
+const trace = new EventTrace();
+// Read where the background runs (the CLI: the worker's console in Chromium, the background page in
+// Firefox); kept in memory only, so a restarted background starts a new trace.
+(globalThis as { frameSecurityTrace?: EventTrace }).frameSecurityTrace = trace;
+const traced = (kind: string, e: TracedEvent, detail: string | null = null) => trace.record(kind, e, detail);
+void browser.storage.local.get(TRACE_FLAG).then((v) => {
+  trace.enabled = v[TRACE_FLAG] === true;
+}, () => {});
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !(TRACE_FLAG in changes)) return;
+  trace.enabled = changes[TRACE_FLAG]!.newValue === true;
+  if (!trace.enabled) trace.clear();
+});
+
 type Step<E> = (tab: rec.TabRecord, e: E, d: rec.Delta) => void;
 /** Runs a recorder step for an event once the stored records are loaded, in event order. */
-function recorded<E extends { tabId: number }>(step: Step<E>) {
+function recorded<E extends { tabId: number }>(step: Step<E>, kind: string) {
   return (e: E) => {
     if (e.tabId < 0) return; // not a tab (e.g. a background fetch)
+    traced(kind, e as TracedEvent);
     void store.ready.then(() => store.update(e.tabId, (tab, d) => step(tab, e, d)));
   };
 }
@@ -53,6 +71,7 @@ async function reconcile(tabId: number) {
     return; // the tab is gone
   }
   if (!list) return;
+  if (trace.enabled) traced('frame-list', { tabId }, JSON.stringify(list.map((f) => [f.frameId, f.parentFrameId, f.url, (f as { documentId?: string }).documentId ?? null, f.errorOccurred ?? null])));
   await store.ready;
   store.update(tabId, (tab, d) => rec.applyFrameList(tab, list as rec.FrameListEntry[], since, Date.now(), d));
 }
@@ -68,7 +87,7 @@ function withExtraHeaders<T extends string>(first: T, declaredIn: keyof ChromeWe
   return (declared && Object.values(declared).includes('extraHeaders') ? [first, 'extraHeaders'] : [first]) as T[];
 }
 browser.webRequest.onHeadersReceived.addListener(
-  recorded<WebRequest.OnHeadersReceivedDetailsType>((tab, e, d) => rec.onHeadersReceived(tab, e as unknown as rec.HeadersEvent, d)),
+  recorded<WebRequest.OnHeadersReceivedDetailsType>((tab, e, d) => rec.onHeadersReceived(tab, e as unknown as rec.HeadersEvent, d), 'document-headers'),
   { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame'] },
   withExtraHeaders<WebRequest.OnHeadersReceivedOptions>('responseHeaders', 'OnHeadersReceivedOptions'),
 );
@@ -76,21 +95,21 @@ browser.webRequest.onHeadersReceived.addListener(
 // ── webRequest: subresources (the recorder ignores navigations here) ─────────────────────────────
 // No type filter: the browsers name different types, and Chromium rejects a filter with a type it lacks.
 const everyRequest = { urls: ['<all_urls>'] };
-const asRequest = <E>(step: (tab: rec.TabRecord, e: E, d: rec.Delta) => void) =>
-  recorded<{ tabId: number }>((tab, e, d) => step(tab, e as unknown as E, d));
-browser.webRequest.onBeforeRequest.addListener(asRequest(rec.onSubresourceStart), everyRequest);
+const asRequest = <E>(step: (tab: rec.TabRecord, e: E, d: rec.Delta) => void, kind: string) =>
+  recorded<{ tabId: number }>((tab, e, d) => step(tab, e as unknown as E, d), kind);
+browser.webRequest.onBeforeRequest.addListener(asRequest(rec.onSubresourceStart, 'request-start'), everyRequest);
 browser.webRequest.onSendHeaders.addListener(
-  asRequest(rec.onSubresourceHeadersSent),
+  asRequest(rec.onSubresourceHeadersSent, 'request-headers-sent'),
   everyRequest,
   withExtraHeaders<WebRequest.OnSendHeadersOptions>('requestHeaders', 'OnSendHeadersOptions'),
 );
 browser.webRequest.onHeadersReceived.addListener(
-  asRequest(rec.onSubresourceHeadersReceived),
+  asRequest(rec.onSubresourceHeadersReceived, 'request-headers-received'),
   everyRequest,
   withExtraHeaders<WebRequest.OnHeadersReceivedOptions>('responseHeaders', 'OnHeadersReceivedOptions'),
 );
-browser.webRequest.onCompleted.addListener(asRequest(rec.onSubresourceCompleted), everyRequest);
-browser.webRequest.onErrorOccurred.addListener(asRequest(rec.onSubresourceError), everyRequest);
+browser.webRequest.onCompleted.addListener(asRequest(rec.onSubresourceCompleted, 'request-completed'), everyRequest);
+browser.webRequest.onErrorOccurred.addListener(asRequest(rec.onSubresourceError, 'request-error'), everyRequest);
 
 // ── webNavigation: the frame tree, commits and errors ────────────────────────────────────────────
 const navigation: Record<string, [WebNavigation.Static[keyof WebNavigation.Static], Step<never>]> = {
@@ -104,8 +123,8 @@ const navigation: Record<string, [WebNavigation.Static[keyof WebNavigation.Stati
   onHistoryStateUpdated: [browser.webNavigation.onHistoryStateUpdated, rec.onSameDocumentNavigation as Step<never>],
   onReferenceFragmentUpdated: [browser.webNavigation.onReferenceFragmentUpdated, rec.onSameDocumentNavigation as Step<never>],
 };
-for (const [event, step] of Object.values(navigation)) {
-  (event as { addListener(cb: (e: { tabId: number }) => void): void }).addListener(recorded(step as Step<{ tabId: number }>));
+for (const [name, [event, step]] of Object.entries(navigation)) {
+  (event as { addListener(cb: (e: { tabId: number }) => void): void }).addListener(recorded(step as Step<{ tabId: number }>, `navigation.${name}`));
 }
 
 // A popup or target=_blank tab: remember the frame that opened it (its sandbox may propagate).
@@ -156,6 +175,8 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: SenderWithDocument)
   const tabId = sender.tab?.id;
   if (tabId === undefined || tabId < 0 || sender.frameId === undefined || sender.id !== browser.runtime.id) return;
   if (!isContentMessage(raw)) return;
+  if (trace.enabled) traced(`content.${raw.type}`, { tabId, frameId: sender.frameId, ...(sender.documentId !== undefined ? { documentId: sender.documentId } : {}), url: raw.type === 'observe' ? raw.url : sender.url ?? '' },
+    raw.type === 'probe' ? raw.nonce : raw.type === 'embeds' ? JSON.stringify(raw.embeds.map((x) => [x.index, x.frameId, x.id, x.src])) : null);
   const s: rec.Sender = {
     tabId,
     frameId: sender.frameId,

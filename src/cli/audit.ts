@@ -9,6 +9,7 @@ import { activePageOf, EXTENSION_DIR, findTabId, launchChromiumWithExtension, po
 import { launchFirefoxWithExtension, whyFirefoxRecordIncomplete, missingResponses, type FirefoxPrefValue, type FirefoxWithExtension } from './firefox.ts';
 import type { TabRecord } from '../background/recorder.ts';
 import { assembleStoredTabs } from '../background/tab-store.ts';
+import type { TraceEntry } from '../background/trace.ts';
 import { evaluatePage } from '../shared/evaluate.ts';
 import type { Engine } from '../shared/origin.ts';
 import { buildReport, type Report } from '../shared/report.ts';
@@ -32,6 +33,8 @@ export interface AuditOptions {
   trustworthyOrigins?: string[];
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** Have the extension trace its input events (src/background/trace.ts) and return each tab's with its report. */
+  trace?: boolean;
   extensionDir?: string;
 }
 
@@ -104,7 +107,19 @@ function reportOf(record: PageRecord, popups: PageRecord[], engine: Engine, brow
 export interface AuditResult {
   url: string;
   report: Report;
+  /** The events the extension received for the audit's tab, in arrival order (with options.trace). */
+  trace?: TraceEntry[];
 }
+
+// (Arrow functions only in what runs in the browser: tsx wraps named inner functions in a helper it lacks there.)
+/** In the background: turn the event trace on (the storage flag keeps it on across a restart). */
+const TRACE_ON = `(async () => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  await api.storage.local.set({ debugTrace: true });
+  if (globalThis.frameSecurityTrace) globalThis.frameSecurityTrace.enabled = true;
+})()`;
+/** In the background: the traced events of one tab. */
+const traceOf = (tabId: number) => `(globalThis.frameSecurityTrace?.all() ?? []).filter((e) => e[2] === ${Number(tabId)})`;
 
 export interface Auditor {
   audit(url: string): Promise<AuditResult>;
@@ -129,6 +144,7 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
   });
   const worker = await browser.worker();
   const version = browser.context.browser()?.version() ?? (await worker.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/([\d.]+)/)?.[1] ?? 'unknown'));
+  if (options.trace) await worker.evaluate(TRACE_ON);
   let warm = false;
   return {
     async audit(input: string): Promise<AuditResult> {
@@ -174,7 +190,7 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
         if (!record) throw new AuditError(`The extension recorded nothing for ${url}.`);
         const popups = popupRecords(await allRecords(worker), tabId, record);
         const report = reportOf(record, popups, 'chromium', { name: 'Chromium', version }, options.trustworthyOrigins ?? []);
-        return { url, report };
+        return { url, report, ...(options.trace ? { trace: await worker.evaluate(traceOf(tabId)) as TraceEntry[] } : {}) };
       } finally {
         for (const p of browser.context.pages()) if (p !== page) await p.close().catch(() => {});
         await page.close().catch(() => {});
@@ -283,6 +299,23 @@ async function loadInFirefox(page: PuppeteerPage, url: string, deadline: number,
   }
 }
 
+/**
+ * Firefox: turns the background's event trace on (tabId null), or reads one tab's, from the extension
+ * page, which reaches the background page's globals (no eval there: the extension's CSP forbids it).
+ */
+function firefoxTrace(ff: FirefoxWithExtension, tabId: number | null): Promise<TraceEntry[]> {
+  return ff.extensionPage.evaluate(async (id) => {
+    const b = (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window | null> }; storage: { local: { set(v: object): Promise<void> } } } }).browser;
+    const bg = (await b.runtime.getBackgroundPage()) as unknown as { frameSecurityTrace?: { enabled: boolean; all(): TraceEntry[] } } | null;
+    if (id === null) {
+      await b.storage.local.set({ debugTrace: true });
+      if (bg?.frameSecurityTrace) bg.frameSecurityTrace.enabled = true;
+      return [];
+    }
+    return (bg?.frameSecurityTrace?.all() ?? []).filter((e) => e[2] === id);
+  }, tabId);
+}
+
 async function startFirefoxAuditor(options: AuditOptions): Promise<Auditor> {
   const progress = options.progress ?? (() => {});
   const waitMs = options.waitMs ?? 500;
@@ -297,6 +330,7 @@ async function startFirefoxAuditor(options: AuditOptions): Promise<Auditor> {
     extensionDir: options.extensionDir ?? EXTENSION_DIR,
     ...(options.browserPath ? { browserPath: options.browserPath } : {}),
   });
+  if (options.trace) await firefoxTrace(ff, null);
   return {
     async audit(input: string): Promise<AuditResult> {
       const url = checkAuditURL(input);
@@ -345,7 +379,7 @@ async function startFirefoxAuditor(options: AuditOptions): Promise<Auditor> {
         }
         const popups = popupRecords(await ff.readStoredRecords(), tabId, record);
         const report = reportOf(record, popups, 'firefox', { name: 'Firefox', version: ff.version }, trustworthyOrigins);
-        return { url, report };
+        return { url, report, ...(options.trace ? { trace: await firefoxTrace(ff, tabId) } : {}) };
       } finally {
         // This tab, and the popups and tabs it opened; the extension page stays.
         for (const p of await ff.browser.pages().catch(() => [])) {

@@ -1,7 +1,7 @@
 // `frame-security audit <url...>`: the command line. Parses the options, runs the audit, prints the
 // report (text, JSON or Markdown), and exits 0, 1 (a finding at or above --fail-on) or 2 (a usage
 // error, an unreachable URL, a missing browser, a timeout) — with one clear line on stderr.
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MissingBrowserError } from './browsers.ts';
 import { AuditError, checkAuditURL, startAuditor, TOOL, type Auditor } from './audit.ts';
@@ -35,6 +35,8 @@ Options:
                          treat an origin as potentially trustworthy (repeatable); also passed to
                          Chromium as --unsafely-treat-insecure-origin-as-secure, to Firefox as the
                          pref dom.securecontext.allowlist (Firefox trusts the whole host)
+  --trace <file>         for debugging the recorder: write the events the extension received for each
+                         URL's tab, in arrival order, to a file (one JSON line per URL)
   --help, --version
 
 Exit codes: 0 done, 1 --fail-on matched, 2 could not audit.
@@ -98,6 +100,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         'firefox-pref': { type: 'string', multiple: true },
         'ignore-https-errors': { type: 'boolean' },
         'trustworthy-origin': { type: 'string', multiple: true },
+        trace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -146,9 +149,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       trustworthyOrigins: trustworthy,
       progress: (line) => io.stderr(`${line}\n`),
       ...(values['browser-path'] ? { browserPath: values['browser-path'] } : {}),
+      ...(values.trace !== undefined ? { trace: true } : {}),
     });
+    if (values.trace !== undefined) writeFileSync(values.trace, '');
     const reports: Report[] = [];
-    for (const url of urls) reports.push((await auditor.audit(url)).report);
+    for (const url of urls) {
+      const result = await auditor.audit(url);
+      reports.push(result.report);
+      if (values.trace !== undefined) appendFileSync(values.trace, `${JSON.stringify({ url, events: result.trace ?? [] })}\n`);
+    }
+    if (values.trace !== undefined) io.stderr(`event trace written to ${values.trace}\n`);
     const color = io.isTTY && values.output === undefined && !values.json && !values.markdown;
     const out = values.json
       ? `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`

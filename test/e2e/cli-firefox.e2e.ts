@@ -4,10 +4,13 @@
 // what the frame itself observed in Firefox: its secure context, crossOriginIsolated and origin. Also:
 // --trustworthy-origin reaches Firefox (as a pref) and the analysis alike; each failure is one line, exit 2.
 import { expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Report } from '../../src/shared/report.ts';
 import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { ZOO_FRAMES } from '../fixtures/site.ts';
-import { cli as runCli, closedPort, validate } from './cli-run.ts';
+import { cli as runCli, closedPort, traceProblems, validate } from './cli-run.ts';
 import { firefoxPath, requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
 
 // ── Firefox present? Skip loudly where it is not, fail in CI ─────────────────────────────────────
@@ -170,6 +173,21 @@ test('--trustworthy-origin reaches Firefox (dom.securecontext.allowlist) and the
   expect(compared.problems).toEqual([]);
   expect(report.frames).toHaveLength(INSECURE_TOP_FRAME_COUNT);
   expect(report.frames.every((f) => f.observed?.isSecureContext === true)).toBe(true);
+});
+
+test('--trace in Firefox: every frame of the report is in the events its tab\'s trace holds', async () => {
+  needsFirefox();
+  const dir = mkdtempSync(join(tmpdir(), 'fs-cli-ff-'));
+  try {
+    const file = join(dir, 'trace.jsonl');
+    const urls = [server.url('https', 'a.test', '/iso/both.html'), server.url('https', 'a.test', '/sandbox.html')];
+    const run = await cli(['audit', ...urls, '--json', '--trace', file, ...firefoxArgs()], 120_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`event trace written to ${file}`);
+    expect(traceProblems(file, urls, JSON.parse(run.stdout) as Report[])).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** A port nothing listens on: taken from the system, then released. */

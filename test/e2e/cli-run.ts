@@ -45,3 +45,29 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+/**
+ * What a --trace file lacks for the reports of the same run: one JSON line per URL, in order, with one
+ * tab's events in arrival order; for every frame of the report, its navigation (commit or error), its
+ * document's headers (http(s) frames) and its observer's report (observed frames). Empty when complete.
+ */
+export function traceProblems(file: string, urls: string[], reports: { url: string; frames: { frameId: number; label: string | null; url: string; observed: unknown }[] }[]): string[] {
+  type Entry = [number, string, number, number | null, string | null, string, unknown, number | null, string | null];
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; events: Entry[] });
+  if (JSON.stringify(lines.map((l) => l.url)) !== JSON.stringify(urls)) return [`trace lines for ${JSON.stringify(lines.map((l) => l.url))}, not ${JSON.stringify(urls)}`];
+  const problems: string[] = [];
+  lines.forEach(({ url, events }, i) => {
+    const report = reports[i]!;
+    if (new Set(events.map((e) => e[2])).size !== 1) problems.push(`${url}: events of ${new Set(events.map((e) => e[2])).size} tabs`);
+    if (events.some((e, k) => k > 0 && e[0] < events[k - 1]![0])) problems.push(`${url}: events out of arrival order`);
+    const of = (frameId: number, kind: string) => events.filter((e) => e[3] === frameId && e[1] === kind);
+    if (!of(0, 'navigation.onCommitted').some((e) => e[5] === report.url)) problems.push(`${url}: no commit of the top document`);
+    for (const f of report.frames) {
+      const name = `${url}: ${f.label ?? 'top'} ${f.url}`;
+      if (of(f.frameId, 'navigation.onCommitted').length + of(f.frameId, 'navigation.onErrorOccurred').length === 0) problems.push(`${name}: no navigation event`);
+      if (/^https?:/.test(f.url) && !of(f.frameId, 'document-headers').some((e) => e[5] === f.url)) problems.push(`${name}: no document headers`);
+      if (f.observed !== null && of(f.frameId, 'content.observe').length === 0) problems.push(`${name}: no observer report`);
+    }
+  });
+  return problems;
+}

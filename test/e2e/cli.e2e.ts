@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import { buildReport, type Report, type ReportFrame } from '../../src/shared/report.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import { cli as runCli, closedPort, ROOT, validate } from './cli-run.ts';
+import { cli as runCli, closedPort, ROOT, traceProblems, validate } from './cli-run.ts';
 import { launchChromium, settledPage, tabIdOf, warmUp } from './harness.ts';
 
 
@@ -101,6 +101,21 @@ test('--markdown and --output write the Markdown report to a file', async () => 
     expect(md).toContain(`# Frame Security report: \`${url}\``);
     expect(md).toContain('## Findings');
     expect(md).toMatch(/### error: corp-blocked-frame — frame \d+ `iframe#coep-blocked`/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--trace writes, per URL, the events the extension received for its tab: every frame of the report is in them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-cli-'));
+  try {
+    const file = join(dir, 'trace.jsonl');
+    const urls = [server.url('https', 'a.test', '/zoo.html'), server.url('https', 'a.test', '/iso/both.html')];
+    const run = await cli(['audit', ...urls, '--json', '--trace', file, ...hostArgs()]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`event trace written to ${file}`);
+    // Every frame of each report is in its URL's trace: its navigation, headers and observer's report.
+    expect(traceProblems(file, urls, JSON.parse(run.stdout) as Report[])).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
