@@ -30,12 +30,18 @@ function send<K extends ContentMessage['type']>(type: K, payload: Payload<K>) {
 
 // ── what the browser says about this document ───────────────────────────────────────────────────
 let lastObserved = '';
-/** When this document's response started to arrive (ms since the epoch), where navigation timing says. */
+/**
+ * When this document's response started to arrive (ms since the epoch), where navigation timing says.
+ * The legacy timing first: whole milliseconds that never change once set, so a later observation
+ * repeats the first one exactly (and is not sent again); the entry where the legacy one is missing.
+ */
 function responseStart(): { responseStartAt?: number } {
-  const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-  // (Firefox may not list the entry yet at document_start; the legacy timing is there, absolute.)
-  const at = entry && entry.responseStart > 0 ? performance.timeOrigin + entry.responseStart : performance.timing.responseStart;
-  return Number.isFinite(at) && at > 0 ? { responseStartAt: Math.round(at) } : {};
+  let at = performance.timing?.responseStart ?? 0;
+  if (!(at > 0)) {
+    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    at = entry && entry.responseStart > 0 ? Math.round(performance.timeOrigin + entry.responseStart) : 0;
+  }
+  return Number.isFinite(at) && at > 0 ? { responseStartAt: at } : {};
 }
 function observe() {
   let documentDomain: string | null;
