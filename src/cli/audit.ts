@@ -111,15 +111,22 @@ export interface AuditResult {
   trace?: TraceEntry[];
 }
 
-// (Arrow functions only in what runs in the browser: tsx wraps named inner functions in a helper it lacks there.)
-/** In the background: turn the event trace on (the storage flag keeps it on across a restart). */
-const TRACE_ON = `(async () => {
-  const api = globalThis.browser ?? globalThis.chrome;
-  await api.storage.local.set({ debugTrace: true });
-  if (globalThis.frameSecurityTrace) globalThis.frameSecurityTrace.enabled = true;
-})()`;
-/** In the background: the traced events of one tab. */
-const traceOf = (tabId: number) => `(globalThis.frameSecurityTrace?.all() ?? []).filter((e) => e[2] === ${Number(tabId)})`;
+/**
+ * Chromium: turns the worker's event trace on (tabId null; the storage flag keeps it on across a
+ * restart), or reads one tab's. (An arrow function only: tsx wraps named inner functions in a helper
+ * the worker lacks.)
+ */
+function chromiumTrace(worker: Worker, tabId: number | null): Promise<TraceEntry[]> {
+  return worker.evaluate(async (id) => {
+    const t = (globalThis as unknown as { frameSecurityTrace?: { enabled: boolean; all(): TraceEntry[] } }).frameSecurityTrace;
+    if (id === null) {
+      await chrome.storage.local.set({ debugTrace: true });
+      if (t) t.enabled = true;
+      return [];
+    }
+    return (t?.all() ?? []).filter((e) => e[2] === id);
+  }, tabId);
+}
 
 export interface Auditor {
   audit(url: string): Promise<AuditResult>;
@@ -144,7 +151,7 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
   });
   const worker = await browser.worker();
   const version = browser.context.browser()?.version() ?? (await worker.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/([\d.]+)/)?.[1] ?? 'unknown'));
-  if (options.trace) await worker.evaluate(TRACE_ON);
+  if (options.trace) await chromiumTrace(worker, null);
   let warm = false;
   return {
     async audit(input: string): Promise<AuditResult> {
@@ -190,7 +197,7 @@ async function startChromiumAuditor(options: AuditOptions): Promise<Auditor> {
         if (!record) throw new AuditError(`The extension recorded nothing for ${url}.`);
         const popups = popupRecords(await allRecords(worker), tabId, record);
         const report = reportOf(record, popups, 'chromium', { name: 'Chromium', version }, options.trustworthyOrigins ?? []);
-        return { url, report, ...(options.trace ? { trace: await worker.evaluate(traceOf(tabId)) as TraceEntry[] } : {}) };
+        return { url, report, ...(options.trace ? { trace: await chromiumTrace(worker, tabId) } : {}) };
       } finally {
         for (const p of browser.context.pages()) if (p !== page) await p.close().catch(() => {});
         await page.close().catch(() => {});
@@ -300,8 +307,8 @@ async function loadInFirefox(page: PuppeteerPage, url: string, deadline: number,
 }
 
 /**
- * Firefox: turns the background's event trace on (tabId null), or reads one tab's, from the extension
- * page, which reaches the background page's globals (no eval there: the extension's CSP forbids it).
+ * Firefox: the same as chromiumTrace, from the extension page, which reaches the background page's
+ * globals.
  */
 function firefoxTrace(ff: FirefoxWithExtension, tabId: number | null): Promise<TraceEntry[]> {
   return ff.extensionPage.evaluate(async (id) => {

@@ -107,9 +107,8 @@ function cpuTimes(): { busy: number; total: number } | null {
  */
 export function browserCpu(marker: string): CpuByKind | null {
   const all = new Map<string, { ppid: string; cmd: string; cpu: number }>();
-  let tick: number;
+  const tick = 100; // USER_HZ: 100 on every Linux that Node runs on
   try {
-    tick = 100; // USER_HZ: 100 on every Linux that Node runs on
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');

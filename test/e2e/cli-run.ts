@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { TraceEntry } from '../../src/background/trace.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/frame-security.mjs');
@@ -52,8 +53,7 @@ export async function closedPort(): Promise<number> {
  * document's headers (http(s) frames) and its observer's report (observed frames). Empty when complete.
  */
 export function traceProblems(file: string, urls: string[], reports: { url: string; frames: { frameId: number; label: string | null; url: string; observed: unknown }[] }[]): string[] {
-  type Entry = [number, string, number, number | null, string | null, string, unknown, number | null, string | null];
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; events: Entry[] });
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { url: string; events: TraceEntry[] });
   if (JSON.stringify(lines.map((l) => l.url)) !== JSON.stringify(urls)) return [`trace lines for ${JSON.stringify(lines.map((l) => l.url))}, not ${JSON.stringify(urls)}`];
   const problems: string[] = [];
   lines.forEach(({ url, events }, i) => {

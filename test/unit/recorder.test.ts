@@ -907,10 +907,11 @@ describe('Firefox event order', () => {
   /** Firefox's webNavigation events carry no documentId. */
   const noId = <E extends { documentId?: string }>(e: E): E => ({ ...e, documentId: undefined });
   /** A tab whose top document 'T' (https://a.test/) committed at 1, and the child 11 it navigates to https://b.test/f at 2. */
-  const topWithChildAt2 = () => {
+  /** A tab whose top document (T, https://a.test/) committed at 1, and a child frame 11 of it to navigate at 2. */
+  const topWithChildAt2 = <O extends { url?: string; documentId?: string }>(over: O = {} as O) => {
     const tab = newTabRecord(TAB);
     step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    return { tab, sub: { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 } };
+    return { tab, sub: { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2, ...over } };
   };
 
   test('headers delivered after the commit are attached to the committed document', () => {
@@ -930,9 +931,7 @@ describe('Firefox event order', () => {
   });
 
   test('headers for a navigation still under way wait for its commit, even when the URL is the same (reload)', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S1', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2({ documentId: 'S1' });
     navigateSub(tab, sub);
     expect(frameOf(tab, 11)?.response).toBeUndefined();
     step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 5 }), d));
@@ -943,9 +942,7 @@ describe('Firefox event order', () => {
   });
 
   test("a committed error page (error, then commit at the same URL) stays an error with the failed navigation's response", () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'E', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2({ documentId: 'E' });
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 3), d));
     step((d) => onErrorOccurred(tab, { ...subError(sub, FF_COEP), documentId: undefined }, d));
@@ -1036,9 +1033,7 @@ describe('Firefox event order', () => {
   // document with a response missing, and the frame never learnt when it committed, which the analysis
   // needs to pick the attribute value in effect.
   test('Firefox 153: a child first known from the frame list, with its response, learns when it committed from the late commit', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://a.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2({ url: 'https://a.test/f' });
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://a.test/f', [['A', '1']], 2), d));
     step((d) => applyFrameList(tab, [listed(0, -1, 'https://a.test/', 'T'), listed(11, 0, 'https://a.test/f', 'D')], 4, 4, d));
     expect(frameOf(tab, 11)).toMatchObject({ status: 'committed', documentId: 'D', response: { headers: [['A', '1']] } });
@@ -1048,9 +1043,7 @@ describe('Firefox event order', () => {
   });
 
   test('Firefox 153: a frame list taken before a child commits (about:blank, another id) leaves the held response to the commit', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     // Traced (ids shortened): before-navigate; list (about:blank, I); abort (under A); the response;
     // list (about:blank, A); before-navigate again; commit (N).
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
@@ -1065,9 +1058,7 @@ describe('Firefox event order', () => {
   });
 
   test('Firefox 153: a frame list taken between a restart and its commit (about:blank, the new id) keeps the response the abort left', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     // Traced: before-navigate; the response; abort (under A); before-navigate again; list (about:blank, N); commit (N).
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
@@ -1079,9 +1070,7 @@ describe('Firefox event order', () => {
   });
 
   test('Firefox 153: a frame list taken between a frame-ancestors failure and its error page\'s commit leaves the frame failed', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://a.test/fa-none', at: 2 };
+    const { tab, sub } = topWithChildAt2({ url: 'https://a.test/fa-none' });
     const blocked = 'Error code 2153381986'; // NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION
     // Traced: before-navigate; before-navigate to the error page; the error (under A); the response (late);
     // list (about:blank, E); the error page's commit (E) at the blocked URL.
@@ -1095,9 +1084,7 @@ describe('Firefox event order', () => {
   });
 
   test('Firefox 153: an abort reported right after a COEP failure of the same navigation leaves the failure, and the error page\'s commit is absorbed', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     // Traced: before-navigate; the response; the COEP error (A); the abort (A); the error page's commit (E).
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['A', '1']], 3), d));
@@ -1120,9 +1107,7 @@ describe('Firefox event order', () => {
   });
 
   test('Firefox 153: a navigation aborted after its response (under the old id) and committed again under a new id keeps that response', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['CORP', 'cross-origin']], 3), d));
     step((d) => onErrorOccurred(tab, subError({ ...sub, documentId: 'X', at: 4 }, FF_ABORT), d));
@@ -1142,9 +1127,7 @@ describe('Firefox event order', () => {
   // process switch's abort of the first navigation came after the restart's commit, stamped after it,
   // under the committed document's own id; then the webRequest events, then that document's completion.
   test('Firefox 153: an abort reported after the restart committed, with no navigation pending, leaves the document as it is', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2();
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onBeforeNavigate(tab, subBefore({ ...sub, at: 5 }), d));
     step((d) => onCommitted(tab, subCommit({ ...sub, documentId: 'N', at: 6 }), d));
@@ -1219,9 +1202,7 @@ describe('Firefox event order', () => {
   // Firefox ESR 140, /iso/both.html's X-Frame-Options: DENY child: commit, request, headers (attached
   // late), a commit of about:neterror?e=xfoBlocked…, then onErrorOccurred for the URL.
   test('Firefox 140: a frame whose about:neterror page committed before the error keeps the response that blocked it', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', url: 'https://b.test/xfo', at: 2 };
+    const { tab, sub } = topWithChildAt2({ url: 'https://b.test/xfo' });
     const XFO = 'Error code 2153381984';
     const netError = 'about:neterror?e=xfoBlocked&u=https%3A//b.test/xfo';
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
@@ -1234,9 +1215,7 @@ describe('Firefox event order', () => {
   });
 
   test('an error that no header caused does not take an earlier response of the same URL (Chromium: a refused reload)', () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S1', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2({ documentId: 'S1' });
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['Old', '1']], 3), d));
     step((d) => onCommitted(tab, subCommit({ ...sub, at: 4 }), d));
@@ -1253,9 +1232,7 @@ describe('Firefox event order', () => {
   });
 
   test("a failed reload does not keep the old document's response (it arrived before the new navigation started)", () => {
-    const tab = newTabRecord(TAB);
-    step((d) => onCommitted(tab, topCommit('T', 'https://a.test/', 1), d));
-    const sub = { frameId: 11, parentFrameId: 0, parentDocumentId: 'T', documentId: 'S1', url: 'https://b.test/f', at: 2 };
+    const { tab, sub } = topWithChildAt2({ documentId: 'S1' });
     step((d) => onBeforeNavigate(tab, subBefore(sub), d));
     step((d) => onHeadersReceived(tab, response('sub_frame', 11, 'https://b.test/f', [['Old', '1']], 3), d));
     step((d) => onCommitted(tab, subCommit({ ...sub, at: 4 }), d));
