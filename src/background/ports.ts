@@ -33,7 +33,7 @@ export class PanelPorts {
 
   constructor(
     private readonly store: TabStore,
-    private readonly onHello: (tabId: number) => void,
+    private readonly onHello: (tabId: number, port: Runtime.Port) => void,
     private readonly highlighter: Pick<Highlighter, 'show' | 'clear'> | null = null,
     /** The extension's own base URL (runtime.getURL('')): its pages may connect from a tab too. */
     private readonly extensionBase: string | null = null,
@@ -71,7 +71,7 @@ export class PanelPorts {
         const popups = this.store.popupsOf(raw.tabId);
         this.sentPopups.set(port, JSON.stringify(popups));
         send(port, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: this.store.snapshot(raw.tabId), popups });
-        this.onHello(raw.tabId);
+        this.onHello(raw.tabId, port);
       });
     });
     port.onDisconnect.addListener(() => {

@@ -272,6 +272,11 @@ export class TabStore {
     this.closed.delete(tabId);
     this.closed.add(tabId);
     if (this.closed.size > CLOSED_TABS_KEPT) this.closed.delete(this.closed.values().next().value!);
+    this.forget(tabId);
+  }
+
+  /** The tab is no longer recorded (DevTools closed on it): its record goes; it may be recorded again. */
+  forget(tabId: number) {
     if (!this.tabs.delete(tabId)) return;
     // Its next flush removes every key stored for it (the record is gone from memory).
     this.dirty.add(tabId);

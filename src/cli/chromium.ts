@@ -19,6 +19,47 @@ export interface LaunchOptions {
   args?: string[];
   extensionDir?: string;
   browserPath?: string;
+  /**
+   * What the extension records: every tab (the default here: the CLI, `npm start` and most tests load
+   * pages without DevTools), or, as for a user by default, only tabs with DevTools open.
+   */
+  recording?: 'all-tabs' | 'devtools';
+}
+
+/** What the background's recording scope is now (src/background/scope.ts; globalThis.frameSecurityScope). */
+export interface ScopeState {
+  everywhere: boolean;
+  watched: number[];
+  restored: number[];
+  popups: [number, number][];
+  listening: boolean;
+  contentScript: boolean;
+}
+
+export function readScope(worker: Worker): Promise<ScopeState | null> {
+  return worker.evaluate(() => (globalThis as unknown as { frameSecurityScope?: { state(): ScopeState } }).frameSecurityScope?.state() ?? null);
+}
+
+/**
+ * Turns the "Record every tab" setting on or off, and waits until the background follows: listening
+ * and its content script registered (on), or not (off, with no tab watched).
+ */
+export async function setRecordAllTabs(worker: Worker, on: boolean): Promise<ScopeState> {
+  await worker.evaluate(async (value) => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...(typeof settings === 'object' && settings !== null ? settings : {}), recordAllTabs: value } });
+  }, on);
+  return pollUntil(`the extension to ${on ? 'record every tab' : 'stop recording every tab'}`, async () => {
+    const state = await readScope(worker);
+    return state && scopeFollows(state, on) ? state : undefined;
+  }, 15_000, 50);
+}
+
+/** Whether the background follows "Record every tab" = on: listening with its content script, or idle when nothing else is watched. */
+export function scopeFollows(state: ScopeState, on: boolean): boolean {
+  if (state.everywhere !== on) return false;
+  const watching = on || state.watched.length > 0 || state.restored.length > 0;
+  return state.listening === watching && state.contentScript === watching;
 }
 
 export interface ChromiumWithExtension {
@@ -54,6 +95,7 @@ export async function launchChromiumWithExtension(options: LaunchOptions = {}): 
   });
   const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL((await worker()).url()).host;
+  if ((options.recording ?? 'all-tabs') === 'all-tabs') await setRecordAllTabs(await worker(), true);
   return {
     context,
     extensionId,

@@ -15,7 +15,7 @@ import { assembleStoredTabs } from '../background/tab-store.ts';
 import { ownerElementOf } from '../shared/frame-tree.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, findFirefox } from './browsers.ts';
-import { activePageOf, EXTENSION_DIR, pollUntil } from './chromium.ts';
+import { activePageOf, EXTENSION_DIR, pollUntil, scopeFollows, type ScopeState } from './chromium.ts';
 
 export type FirefoxPrefValue = string | number | boolean;
 
@@ -34,6 +34,8 @@ export interface FirefoxLaunchOptions {
   /** Extra Firefox command-line arguments. */
   args?: string[];
   extensionDir?: string;
+  /** What the extension records: every tab (the default here), or only tabs with DevTools open (a user's default). */
+  recording?: 'all-tabs' | 'devtools';
 }
 
 /** One frame as Firefox's webNavigation.getAllFrames lists it. */
@@ -62,6 +64,10 @@ export interface FirefoxWithExtension {
    * starts it again) and returns its URL.
    */
   ensureBackground(): Promise<string>;
+  /** The background's recording scope now (src/background/scope.ts), or null before it runs. */
+  readScope(): Promise<ScopeState | null>;
+  /** Turns "Record every tab" on or off and waits until the background follows. */
+  setRecordAllTabs(on: boolean): Promise<ScopeState>;
   /** The id of the tab showing `url`, as the extension sees it, or null. */
   findTabId(url: string): Promise<number | null>;
   /** The tab's record as persisted in storage.session. */
@@ -145,6 +151,25 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
       version,
       profileDir,
       ensureBackground,
+      readScope: () =>
+        extensionPage.evaluate(async () => {
+          const b = (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window | null> } } }).browser;
+          const bg = (await b.runtime.getBackgroundPage()) as unknown as { frameSecurityScope?: { state(): ScopeState } } | null;
+          // Through JSON: the state is an object of the background's global.
+          return bg?.frameSecurityScope ? JSON.parse(JSON.stringify(bg.frameSecurityScope.state())) as ScopeState : null;
+        }).catch(() => null),
+      setRecordAllTabs: async (on) => {
+        await extensionPage.evaluate(async (value) => {
+          const b = (globalThis as unknown as { browser: ExtensionApi }).browser;
+          const { settings } = await b.storage.local.get('settings');
+          await b.storage.local.set({ settings: { ...(typeof settings === 'object' && settings !== null ? settings : {}), recordAllTabs: value } });
+        }, on);
+        return pollUntil(`the extension to ${on ? 'record every tab' : 'stop recording every tab'}`, async () => {
+          await ensureBackground();
+          const state = await handle.readScope();
+          return state && scopeFollows(state, on) ? state : undefined;
+        }, 15_000, 50);
+      },
       findTabId: (url) =>
         extensionPage.evaluate(async (u) => {
           const b = (globalThis as unknown as { browser: ExtensionApi }).browser;
@@ -195,6 +220,7 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
         rmSync(home, { recursive: true, force: true });
       },
     };
+    if ((options.recording ?? 'all-tabs') === 'all-tabs') await handle.setRecordAllTabs(true);
     return handle;
   } catch (err) {
     await browser?.close().catch(() => {});

@@ -14,7 +14,9 @@ import './layout.css';
 const devtools = (globalThis as { chrome?: { devtools?: DevtoolsApi } }).chrome?.devtools;
 
 // In DevTools the inspected tab is given; the same page also runs in a plain tab with ?tabId=N (tests).
-const tabId = devtools?.inspectedWindow?.tabId ?? Number(new URLSearchParams(location.search).get('tabId'));
+// Without either it inspects no tab (and connects for none: a panel watching a tab records it).
+const tabParam = new URLSearchParams(location.search).get('tabId');
+const tabId = devtools?.inspectedWindow?.tabId ?? (tabParam !== null && /^\d{1,15}$/.test(tabParam) ? Number(tabParam) : -1);
 
 // DevTools' theme, now and when the user switches it (Chromium: setThemeChangeHandler; Firefox: onThemeChanged).
 applyTheme(document.documentElement, devtools?.panels?.themeName);
@@ -25,11 +27,13 @@ const store = createStore(engine);
 const host = createPanelHost(devtools, engine);
 void loadSettings().then((s) => (store.settings.value = s));
 watchSettings((s) => (store.settings.value = s));
-connectToBackground(tabId, {
-  snapshot: (m) => store.applySnapshot(m),
-  update: (m) => store.applyUpdate(m),
-  state: (s) => (store.connection.value = s),
-});
+if (tabId >= 0) {
+  connectToBackground(tabId, {
+    snapshot: (m) => store.applySnapshot(m),
+    update: (m) => store.applyUpdate(m),
+    state: (s) => (store.connection.value = s),
+  });
+}
 
 // Which page is inspected, and whether extensions may run there. Checked at start, on DevTools'
 // navigation events, when the record moves to another page, and every few seconds while the panel

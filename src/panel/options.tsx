@@ -10,15 +10,19 @@ import './panel.css';
 
 function Options() {
   const [text, setText] = useState<string | null>(null);
+  const [recordAllTabs, setRecordAllTabs] = useState(false);
   const [status, setStatus] = useState('');
   useEffect(() => {
-    void loadSettings().then((s) => setText(s.trustworthyOrigins.join('\n')));
+    void loadSettings().then((s) => {
+      setText(s.trustworthyOrigins.join('\n'));
+      setRecordAllTabs(s.recordAllTabs);
+    });
   }, []);
   if (text === null) return <p class="empty">{strings.options.loading}</p>;
   const entries = parseOriginLines(text);
   const { patterns, errors } = parseTrustworthyOrigins(entries);
   const save = async () => {
-    await saveSettings({ trustworthyOrigins: patterns.map((p) => p.source) });
+    await saveSettings({ trustworthyOrigins: patterns.map((p) => p.source), recordAllTabs });
     setStatus(strings.options.saved(patterns.length));
   };
   return (
@@ -43,6 +47,19 @@ function Options() {
           {errors.map((e) => <li key={e.source}>{`${e.source}: ${e.error}`}</li>)}
         </ul>
       )}
+      <label class="check">
+        <input
+          type="checkbox"
+          data-testid="record-all-tabs"
+          checked={recordAllTabs}
+          onChange={(e) => {
+            setRecordAllTabs((e.target as HTMLInputElement).checked);
+            setStatus('');
+          }}
+        />
+        {strings.options.recordAllTabsLabel}
+      </label>
+      <p class="hint">{strings.options.recordAllTabsHint}</p>
       <div class="actions">
         <button type="button" data-testid="save" onClick={() => void save()}>{strings.options.save}</button>
         <span role="status" data-testid="status">{status}</span>

@@ -42,7 +42,9 @@ export const appStrings = {
     connecting: 'Connecting to the extension…',
     nothingRecorded: 'Nothing recorded for this tab yet.',
     nothingRecordedWhy:
-      'The extension records a page\'s frames, headers and attributes while the page loads, so a page that was already open when the extension started (or was installed) has no record. Reload the page to record it.',
+      'Frame Security records a page\'s frames, headers and attributes while the page loads, and records a tab only while DevTools is open on it (as the Network panel does), so a page loaded before DevTools opened has no record. Reload the page to record it. (The settings can turn on recording of every tab.)',
+    nothingRecordedWhyAllTabs:
+      'Frame Security records a page\'s frames, headers and attributes while the page loads, so a page that was already open when the extension started (or was installed), or when recording of every tab was turned on, has no record. Reload the page to record it.',
     reloadPage: 'Reload page',
     restrictedTitle: 'Extensions cannot run on this page',
     restricted: {

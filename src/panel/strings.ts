@@ -290,6 +290,9 @@ export const strings = {
     trustworthyLabel: 'Origins treated as trustworthy',
     trustworthyHint:
       'One entry per line: an origin such as http://intranet.test:8080, or a host pattern such as *.dev.test (every subdomain, any scheme and port). The analysis treats them as potentially trustworthy, as Chromium does when started with --unsafely-treat-insecure-origin-as-secure=<the same list, comma-separated>. Lines starting with # are ignored.',
+    recordAllTabsLabel: 'Record every tab',
+    recordAllTabsHint:
+      'Off (the default): a tab is recorded while DevTools is open on it, and the popups it opens meanwhile, as the Network panel records; a page loaded before DevTools opened shows nothing until it is reloaded, and browsing costs nothing. On: every page load of every tab is recorded, so a page loaded earlier has its record when DevTools opens, at a cost to every page load (on a page of 200 frames, loads take 20–40 % longer).',
     save: 'Save',
     saved: (n: number) => `Saved: ${n === 1 ? '1 origin' : `${n} origins`}.`,
   },

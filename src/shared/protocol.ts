@@ -17,6 +17,8 @@ import { MAX_SUBRESOURCE_HEADER_LINES, MAX_SUBRESOURCE_RESPONSES } from './snaps
 
 export const PROTOCOL_VERSION = 1;
 export const PANEL_PORT_NAME = 'frame-security-panel';
+/** The DevTools page's Port: open while a DevTools window is open on the tab it names. */
+export const DEVTOOLS_PORT_NAME = 'frame-security-devtools';
 
 /** Longest page-controlled string kept; longer ones are clipped with a visible marker. */
 export const MAX_TEXT = 8192;
@@ -93,6 +95,12 @@ export interface BackgroundToPanel {
   };
   'version-mismatch': { expected: number };
 }
+/** The DevTools page → background: DevTools is open on this tab (record it while the Port lives). */
+export interface WatchMessage {
+  type: 'watch';
+  v: number;
+  tabId: number;
+}
 export type PanelMessage = {
   [K in keyof PanelToBackground]: { type: K; v: number } & PanelToBackground[K];
 }[keyof PanelToBackground];
@@ -164,6 +172,10 @@ export function isPanelMessage(x: unknown): x is PanelMessage {
     default:
       return false;
   }
+}
+
+export function isWatchMessage(x: unknown): x is WatchMessage {
+  return isObj(x) && x.type === 'watch' && isInt(x.v) && isInt(x.tabId) && (x.tabId as number) >= 0 && Object.keys(x).length === 3;
 }
 
 /** Checks a command from the background, in a content script. */

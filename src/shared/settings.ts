@@ -6,10 +6,15 @@ export interface Settings {
    * --unsafely-treat-insecure-origin-as-secure): `http://intranet.test:8080` or `*.intranet.test`.
    */
   trustworthyOrigins: string[];
+  /**
+   * Record every tab, not only those with DevTools open: a page loaded before DevTools opened then has
+   * its record, at a cost to every page load (README, Performance).
+   */
+  recordAllTabs: boolean;
 }
 
 export const SETTINGS_KEY = 'settings';
-export const DEFAULT_SETTINGS: Settings = { trustworthyOrigins: [] };
+export const DEFAULT_SETTINGS: Settings = { trustworthyOrigins: [], recordAllTabs: false };
 const MAX_ENTRIES = 200;
 const MAX_ENTRY = 2048;
 
@@ -19,7 +24,7 @@ export function parseSettings(raw: unknown): Settings {
   const trustworthyOrigins = Array.isArray(list)
     ? list.filter((x): x is string => typeof x === 'string' && x.trim() !== '' && x.length <= MAX_ENTRY).map((x) => x.trim()).slice(0, MAX_ENTRIES)
     : [];
-  return { trustworthyOrigins };
+  return { trustworthyOrigins, recordAllTabs: (raw as { recordAllTabs?: unknown }).recordAllTabs === true };
 }
 
 /** The textarea form of the list: one entry per line; blank lines and `#` comments ignored. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { storageKeysOfTab } from '../../src/background/tab-store.ts';
-import { activePageOf, findTabId, launchChromiumWithExtension, pollUntil, readStoredRecord, warmUp, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
+import { activePageOf, findTabId, launchChromiumWithExtension, pollUntil, readScope, readStoredRecord, setRecordAllTabs, warmUp, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
 import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from '../../src/cli/browsers.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
@@ -29,6 +29,8 @@ export interface LoadSample {
 export type CpuByKind = Record<string, number>;
 
 export interface RecordCheck {
+  /** 'idle' (nothing watched): the load left no record and the extension stayed idle; else the record's state. */
+  idle?: boolean;
   frames: number;
   loadedFrames: number;
   subresources: number;
@@ -41,6 +43,8 @@ export interface RecordCheck {
 }
 
 export interface OverheadResult {
+  /** What the extension did: idle (a user's default with no DevTools open) or recording every tab. */
+  recording: 'devtools' | 'all-tabs';
   url: string;
   frames: number;
   subresources: number;
@@ -56,8 +60,8 @@ export interface OverheadResult {
   medianFetchesWith: number;
   medianFetchesWithout: number;
   target: number;
-  /** One more load, with storage.session.set wrapped in the worker to count the recorder's writes. */
-  flushes: { writes: number; keysWritten: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; keys: number; quota: number; heapMB: number; pagesKept: number; events: Record<string, number> };
+  /** One more load, with storage.session.set wrapped in the worker to count the recorder's writes (recording only). */
+  flushes: null | { writes: number; keysWritten: number; totalMB: number; largestKB: number; overLoadMs: number; bytesInUse: number; keys: number; quota: number; heapMB: number; pagesKept: number; events: Record<string, number> };
   /** Median CPU seconds per process kind over the timed loads (null without /proc). */
   cpuWith: CpuByKind | null;
   cpuWithout: CpuByKind | null;
@@ -215,6 +219,16 @@ function stateOf(p: PageRecord, frames: number, subresources: number): HeavyReco
  * Waits until the stored record of the tab has every frame loaded and every request recorded or counted;
  * after `timeoutMs`, returns what it had (complete: false).
  */
+/** The extension does nothing: no recording listener, no registered content script, no tab record. */
+async function isIdle(worker: Worker): Promise<boolean> {
+  const scope = await readScope(worker);
+  const quiet = await worker.evaluate(async () =>
+    !chrome.webRequest.onBeforeRequest.hasListeners() && !chrome.webNavigation.onCommitted.hasListeners() &&
+    (await chrome.scripting.getRegisteredContentScripts()).length === 0 &&
+    !Object.keys(await chrome.storage.session.get(null)).some((k) => k.startsWith('tab:')));
+  return quiet && scope !== null && !scope.listening && !scope.contentScript;
+}
+
 export async function waitForHeavyRecord(worker: Worker, url: string, frames: number, subresources: number, timeoutMs = 60_000): Promise<{ page: PageRecord | null; state: HeavyRecordState | null; tabId: number }> {
   const tabId = await pollUntil('the tab id', async () => (await findTabId(worker, url)) ?? undefined);
   const deadline = Date.now() + timeoutMs;
@@ -230,16 +244,25 @@ export async function waitForHeavyRecord(worker: Worker, url: string, frames: nu
   return { ...last, tabId };
 }
 
-export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http', log_: (s: string) => void = () => {}, extensionDir?: string, size = { frames: HEAVY_FRAMES, per: HEAVY_PER_FRAME }): Promise<OverheadResult> {
+/**
+ * recording 'devtools': the extension as a user has it by default, with no DevTools open (it must stay
+ * idle: each load is checked to leave no record); 'all-tabs': recording every load (the cost while a
+ * tab is watched, or with "Record every tab").
+ */
+export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http', log_: (s: string) => void = () => {}, extensionDir?: string, size = { frames: HEAVY_FRAMES, per: HEAVY_PER_FRAME }, recording: 'devtools' | 'all-tabs' = 'devtools'): Promise<OverheadResult> {
   const HEAVY_PATH = `/heavy.html?frames=${size.frames}&per=${size.per}`;
   const server = await startFixtureServer(heavyRoutes);
   let ext: ChromiumWithExtension | null = null;
   let plain: Awaited<ReturnType<typeof launchPlain>> | null = null;
   try {
-    ext = await launchChromiumWithExtension({ args: server.chromiumArgs, ...(extensionDir ? { extensionDir } : {}) });
+    ext = await launchChromiumWithExtension({ args: server.chromiumArgs, recording, ...(extensionDir ? { extensionDir } : {}) });
     plain = await launchPlain(server.chromiumArgs);
     // (The warm-up tab stays open in both browsers: closing a browser's last tab would end it.)
-    await warmUp(ext, server.url(scheme, 'a.test', '/warmup.html'));
+    if (recording === 'all-tabs') await warmUp(ext, server.url(scheme, 'a.test', '/warmup.html'));
+    else {
+      await setRecordAllTabs(await ext.worker(), false); // waits until the extension is idle
+      await (ext.context.pages()[0] ?? (await ext.context.newPage())).goto(server.url(scheme, 'a.test', '/warmup.html'));
+    }
     if (plain.context.pages().length === 0) await plain.context.newPage();
     const worker = await ext.worker();
     const url = server.url(scheme, 'a.test', HEAVY_PATH);
@@ -252,6 +275,14 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
     const loadWith = async () => {
       const { sample: s, page } = await timedLoad(ext!.context, server, scheme, HEAVY_PATH, EXT_MARKER);
       const loadedAt = Date.now();
+      if (recording === 'devtools') {
+        // Idle is what is measured: no listener, no content script, no record, before and after the load.
+        const idle = await isIdle(worker);
+        checks.push({ idle, frames: 0, loadedFrames: 0, subresources: 0, pendingSubresources: 0, droppedSubresources: 0, complete: idle, settledAfterLoadMs: 0 });
+        log_(`  idle: ${idle}`);
+        await page.close();
+        return s;
+      }
       // The comparison is real only if the extension recorded the page; waiting here also keeps its
       // tail work (storage writes) out of the next load of the other browser.
       const { state } = await waitForHeavyRecord(worker, url, frames, subresources);
@@ -295,6 +326,26 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
       ratios.push(a.loadMs / b.loadMs);
       log_(`  overhead run ${i + 1}/${runs}: with ${a.loadMs.toFixed(0)} ms, without ${b.loadMs.toFixed(0)} ms`);
     }
+    const common = {
+      recording,
+      url: server.url(scheme, 'a.test', HEAVY_PATH).replace(/:\d+/, ''),
+      frames,
+      subresources,
+      runs,
+      withExtension,
+      without,
+      ratios,
+      checks,
+      medianWith: median(withExtension.map((s) => s.loadMs)),
+      medianWithout: median(without.map((s) => s.loadMs)),
+      medianRatio: median(ratios),
+      cpuWith: medianCpu(withExtension),
+      cpuWithout: medianCpu(without),
+      medianFetchesWith: median(withExtension.map((s) => s.fetchesMs)),
+      medianFetchesWithout: median(without.map((s) => s.fetchesMs)),
+      target: 1.05,
+    };
+    if (recording === 'devtools') return { ...common, flushes: null };
     // Instrumented, untimed: what the tab store writes to storage.session during one heavy load.
     await worker.evaluate(() => {
       const area = chrome.storage.session as unknown as { set(items: Record<string, unknown>, ...rest: unknown[]): unknown };
@@ -355,25 +406,7 @@ export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http',
       events,
     };
     log_(`  instrumented load: ${flushes.writes} storage writes (${flushes.keysWritten} keys), ${flushes.totalMB.toFixed(2)} MB in ${flushes.overLoadMs} ms`);
-    return {
-      flushes,
-      url: server.url(scheme, 'a.test', HEAVY_PATH).replace(/:\d+/, ''),
-      frames,
-      subresources,
-      runs,
-      withExtension,
-      without,
-      ratios,
-      checks,
-      medianWith: median(withExtension.map((s) => s.loadMs)),
-      medianWithout: median(without.map((s) => s.loadMs)),
-      medianRatio: median(ratios),
-      cpuWith: medianCpu(withExtension),
-      cpuWithout: medianCpu(without),
-      medianFetchesWith: median(withExtension.map((s) => s.fetchesMs)),
-      medianFetchesWithout: median(without.map((s) => s.fetchesMs)),
-      target: 1.05,
-    };
+    return { ...common, flushes };
   } finally {
     await ext?.close();
     await plain?.close();

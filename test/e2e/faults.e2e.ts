@@ -23,7 +23,7 @@ import { chromium, expect, test, type Browser, type BrowserContext, type Frame, 
 import puppeteer from 'puppeteer-core';
 import { storageKeysOfTab } from '../../src/background/tab-store.ts';
 import { CHROMIUM_BASE_ARGS, browserEnv, findChromium } from '../../src/cli/browsers.ts';
-import { activePageOf, isRecordComplete, pollUntil } from '../../src/cli/chromium.ts';
+import { activePageOf, isRecordComplete, pollUntil, setRecordAllTabs } from '../../src/cli/chromium.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { faultRoutes, HOPS, startHoldingServer, type HoldingServer } from '../fixtures/faults.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
@@ -111,6 +111,8 @@ test.beforeAll(async () => {
   server = await startFixtureServer({ ...routes, ...faultRoutes });
   spawned = await spawnChromium(server.chromiumArgs);
   await connect();
+  // Recording every tab, as the CLI does: these tests load pages with no DevTools open.
+  await setRecordAllTabs(await worker(), true);
   page = await warmUp(launched(), server);
 });
 

@@ -17,7 +17,7 @@ import type { FixtureServer } from '../fixtures/server.ts';
 export { EXTENSION_DIR, shapeOfBrowser, shapeOfRecord, type BrowserFrame } from '../../src/cli/chromium.ts';
 export type Launched = ChromiumWithExtension;
 
-export function launchChromium(server: FixtureServer, options: { args?: string[]; headless?: boolean } = {}): Promise<Launched> {
+export function launchChromium(server: FixtureServer, options: { args?: string[]; headless?: boolean; recording?: 'all-tabs' | 'devtools' } = {}): Promise<Launched> {
   return launchChromiumWithExtension({ ...options, args: [...server.chromiumArgs, ...(options.args ?? [])] });
 }
 

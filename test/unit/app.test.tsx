@@ -414,7 +414,7 @@ describe('states and banners', () => {
     await mount(store, host);
     expect($('trustworthy-indicator')).toBeNull();
     await act(() => {
-      store.settings.value = { trustworthyOrigins: ['http://intranet.test:8080', '*.dev.test'] };
+      store.settings.value = { trustworthyOrigins: ['http://intranet.test:8080', '*.dev.test'], recordAllTabs: false };
     });
     expect(text('trustworthy-indicator')).toBe('2 trustworthy origins');
     expect($('trustworthy-indicator')!.title).toContain('http://intranet.test:8080\n*.dev.test');

@@ -104,7 +104,7 @@ export function App({ store, host, inspected }: { store: Store; host: PanelHost;
   let body;
   if (restricted) body = <RestrictedState kind={restricted.kind} url={restricted.url} />;
   else if (!snapshot) body = <ConnectingState />;
-  else if (!page) body = <NothingRecorded onReload={host.reloadPage} />;
+  else if (!page) body = <NothingRecorded onReload={host.reloadPage} allTabs={store.settings.value.recordAllTabs} />;
   else {
     body = (
       <SplitPane

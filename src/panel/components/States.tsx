@@ -74,11 +74,11 @@ export function ConnectingState() {
   return <div class="empty" data-testid="connecting"><p>{s.connecting}</p></div>;
 }
 
-export function NothingRecorded({ onReload }: { onReload(): void }) {
+export function NothingRecorded({ onReload, allTabs }: { onReload(): void; allTabs: boolean }) {
   return (
     <div class="empty" data-testid="no-page">
       <p class="empty-title">{s.nothingRecorded}</p>
-      <p>{s.nothingRecordedWhy}</p>
+      <p data-testid="no-page-why">{allTabs ? s.nothingRecordedWhyAllTabs : s.nothingRecordedWhy}</p>
       <button type="button" onClick={onReload} data-testid="reload-empty">{s.reloadPage}</button>
     </div>
   );
