@@ -175,7 +175,7 @@ async function settle(): Promise<void> {
  * 18.5 s over four loads in plain Chromium 150, back/forward cache off; 9.5, 9.4, 9.6, 10.5 s with a
  * new tab each time), which would time the browser's leftovers, not the extension.
  */
-async function timedLoad(context: BrowserContext, server: FixtureServer, scheme: 'http' | 'https', path: string, marker: string): Promise<{ sample: LoadSample; page: Page }> {
+export async function timedLoad(context: BrowserContext, server: FixtureServer, scheme: 'http' | 'https', path: string, marker: string): Promise<{ sample: LoadSample; page: Page }> {
   const page = await context.newPage();
   await page.goto(server.url(scheme, 'a.test', '/blank.html'));
   await settle();

@@ -82,7 +82,9 @@ if (wanted('overhead')) {
   // Twice: as a user browses (the extension installed, no DevTools open: it must cost nothing; the
   // target), and while it records (DevTools open on the tab, or "Record every tab"; what debugging costs).
   const size = HEAVY ? { frames: Number(HEAVY[1]), per: Number(HEAVY[2]) } : undefined;
-  for (const recording of ['devtools', 'all-tabs'] as const) {
+  // BENCH_OVERHEAD=idle or =recording runs one of the two.
+  const only = process.env.BENCH_OVERHEAD;
+  for (const recording of (['devtools', 'all-tabs'] as const).filter((m) => !only || (only === 'idle') === (m === 'devtools'))) {
     const before = load();
     const r = await benchOverhead(RUNS, 'http', progress, extensionCopy, size, recording);
     printOverhead(r, before);
