@@ -21,10 +21,33 @@ const ports = new PanelPorts(store, (tabId, port) => {
   reconcileSoon(tabId);
 }, highlighter, browser.runtime.getURL(''));
 
+// ── the event trace (debugging aid, off by default: see trace.ts) ────────────────────────────────
+const TRACE_FLAG = 'debugTrace';
+const trace = new EventTrace();
+// Read where the background runs (the CLI: the worker's console in Chromium, the background page in
+// Firefox); kept in memory only, so a restarted background starts a new trace.
+(globalThis as { frameSecurityTrace?: EventTrace }).frameSecurityTrace = trace;
+const traced = (kind: string, e: TracedEvent, detail: string | null = null) => trace.record(kind, e, detail);
+
+// The two switches in storage.local, read once at start and followed: the trace flag, and the
+// settings' "Record every tab" (for the scope).
+const localAtStart: Promise<Record<string, unknown>> = browser.storage.local.get([TRACE_FLAG, SETTINGS_KEY]).catch(() => ({}));
+void localAtStart.then((v) => {
+  trace.enabled = v[TRACE_FLAG] === true;
+});
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  if (TRACE_FLAG in changes) {
+    trace.enabled = changes[TRACE_FLAG]!.newValue === true;
+    if (!trace.enabled) trace.clear();
+  }
+  if (SETTINGS_KEY in changes) void scope.ready.then(() => scope.setEverywhere(parseSettings(changes[SETTINGS_KEY]!.newValue).recordAllTabs));
+});
+
 // ── what is recorded: the watched tabs (or every tab), see scope.ts ──────────────────────────────
 const scope = new RecordingScope({
   load: async () => {
-    const [session, local] = await Promise.all([browser.storage.session.get(SCOPE_KEY), browser.storage.local.get(SETTINGS_KEY), store.ready]);
+    const [session, local] = await Promise.all([browser.storage.session.get(SCOPE_KEY), localAtStart, store.ready]);
     return { stored: session[SCOPE_KEY], everywhere: parseSettings(local[SETTINGS_KEY]).recordAllTabs };
   },
   save: (state: StoredScope) => void browser.storage.session.set({ [SCOPE_KEY]: state }).catch(() => {}),
@@ -34,10 +57,8 @@ const scope = new RecordingScope({
   },
   listening: (on) => setListening(on),
 });
-browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && SETTINGS_KEY in changes) void scope.ready.then(() => scope.setEverywhere(parseSettings(changes[SETTINGS_KEY]!.newValue).recordAllTabs));
-});
-const ready = Promise.all([store.ready, scope.ready]);
+// Records and scope loaded (the scope's load waits for the store's).
+const ready = scope.ready;
 
 // A restart (the browser stopped the worker, or it crashed) loses what arrived after the last write
 // to storage. The live documents can say again what the records lack: ask them once the records load.
@@ -50,22 +71,6 @@ void store.ready.then(() => {
       });
     }
   }
-});
-
-// ── the event trace (debugging aid, off by default: see trace.ts) ────────────────────────────────
-const TRACE_FLAG = 'debugTrace';
-const trace = new EventTrace();
-// Read where the background runs (the CLI: the worker's console in Chromium, the background page in
-// Firefox); kept in memory only, so a restarted background starts a new trace.
-(globalThis as { frameSecurityTrace?: EventTrace }).frameSecurityTrace = trace;
-const traced = (kind: string, e: TracedEvent, detail: string | null = null) => trace.record(kind, e, detail);
-void browser.storage.local.get(TRACE_FLAG).then((v) => {
-  trace.enabled = v[TRACE_FLAG] === true;
-}, () => {});
-browser.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !(TRACE_FLAG in changes)) return;
-  trace.enabled = changes[TRACE_FLAG]!.newValue === true;
-  if (!trace.enabled) trace.clear();
 });
 
 type Step<E> = (tab: rec.TabRecord, e: E, d: rec.Delta) => void;

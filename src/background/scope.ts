@@ -189,7 +189,6 @@ export class RecordingScope {
       watched: [...this.watchers.keys()].sort((a, b) => a - b),
       restored: [...this.restored].sort((a, b) => a - b),
       popups: [...this.openerOf].sort((a, b) => a[0] - b[0]),
-      listening: this.wasListening === true,
     };
   }
 

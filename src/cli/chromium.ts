@@ -23,8 +23,11 @@ export interface LaunchOptions {
    * What the extension records: every tab (the default here: the CLI, `npm start` and most tests load
    * pages without DevTools), or, as for a user by default, only tabs with DevTools open.
    */
-  recording?: 'all-tabs' | 'devtools';
+  recording?: Recording;
 }
+
+/** What the extension records: every tab, or (a user's default) only tabs with DevTools open. */
+export type Recording = 'all-tabs' | 'devtools';
 
 /** What the background's recording scope is now (src/background/scope.ts; globalThis.frameSecurityScope). */
 export interface ScopeState {
@@ -38,6 +41,21 @@ export interface ScopeState {
 
 export function readScope(worker: Worker): Promise<ScopeState | null> {
   return worker.evaluate(() => (globalThis as unknown as { frameSecurityScope?: { state(): ScopeState } }).frameSecurityScope?.state() ?? null);
+}
+
+/** What the worker has on: recording listeners (the webRequest and webNavigation events it listens to) and registered content scripts. */
+export function extensionActivity(worker: Worker): Promise<{ webRequest: boolean; webNavigation: boolean; contentScripts: string[] }> {
+  return worker.evaluate(async () => ({
+    webRequest: chrome.webRequest.onBeforeRequest.hasListeners() || chrome.webRequest.onHeadersReceived.hasListeners(),
+    webNavigation: chrome.webNavigation.onBeforeNavigate.hasListeners() || chrome.webNavigation.onCommitted.hasListeners(),
+    contentScripts: (await chrome.scripting.getRegisteredContentScripts()).map((x) => x.id),
+  }));
+}
+
+/** The tabs with a record in storage.session (their shells' keys), ascending. */
+export function storedTabIds(worker: Worker): Promise<number[]> {
+  return worker.evaluate(async () =>
+    Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:')).map((k) => Number(k.slice(4))).sort((a, b) => a - b));
 }
 
 /**

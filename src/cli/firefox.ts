@@ -15,7 +15,7 @@ import { assembleStoredTabs } from '../background/tab-store.ts';
 import { ownerElementOf } from '../shared/frame-tree.ts';
 import type { PageRecord } from '../shared/snapshot.ts';
 import { browserEnv, findFirefox } from './browsers.ts';
-import { activePageOf, EXTENSION_DIR, pollUntil, scopeFollows, type ScopeState } from './chromium.ts';
+import { activePageOf, EXTENSION_DIR, pollUntil, scopeFollows, type Recording, type ScopeState } from './chromium.ts';
 
 export type FirefoxPrefValue = string | number | boolean;
 
@@ -35,7 +35,7 @@ export interface FirefoxLaunchOptions {
   args?: string[];
   extensionDir?: string;
   /** What the extension records: every tab (the default here), or only tabs with DevTools open (a user's default). */
-  recording?: 'all-tabs' | 'devtools';
+  recording?: Recording;
 }
 
 /** One frame as Firefox's webNavigation.getAllFrames lists it. */
@@ -64,6 +64,8 @@ export interface FirefoxWithExtension {
    * starts it again) and returns its URL.
    */
   ensureBackground(): Promise<string>;
+  /** Opens a page of the extension in a new tab (e.g. `panel.html?tabId=N`) once it shows. */
+  openExtensionPage(path: string): Promise<Page>;
   /** The background's recording scope now (src/background/scope.ts), or null before it runs. */
   readScope(): Promise<ScopeState | null>;
   /** Turns "Record every tab" on or off and waits until the background follows. */
@@ -123,16 +125,20 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
     const version = (await browser.version()).replace(/^firefox\//i, '');
 
     // ── the extension page every read goes through ──────────────────────────────────────────────
-    const extensionPage = await browser.newPage();
-    const extensionUrl = `moz-extension://${uuid}/panel.html`;
-    try {
-      // Puppeteer never sees an extension page's load event (TESTING.md): navigate, let the short
-      // wait time out, then poll for the page.
-      await extensionPage.goto(extensionUrl, { timeout: 500 });
-    } catch (err) {
-      if (!(err instanceof TimeoutError)) throw err;
-    }
-    await pollUntil('the extension page to open', async () => ((await extensionPage.evaluate(() => location.href).catch(() => null)) === extensionUrl ? true : undefined), 15_000, 50);
+    const openExtensionPage = async (path: string): Promise<Page> => {
+      const page = await browser!.newPage();
+      const url = `moz-extension://${uuid}/${path}`;
+      try {
+        // Puppeteer never sees an extension page's load event (TESTING.md): navigate, let the short
+        // wait time out, then poll for the page.
+        await page.goto(url, { timeout: 500 });
+      } catch (err) {
+        if (!(err instanceof TimeoutError)) throw err;
+      }
+      await pollUntil(`the extension page ${path} to open`, async () => ((await page.evaluate(() => location.href).catch(() => null)) === url ? true : undefined), 15_000, 50);
+      return page;
+    };
+    const extensionPage = await openExtensionPage('panel.html');
     // The background (an event page in Firefox) has run, so its listeners are registered before the
     // first page loads: no warm-up page needed.
     const ensureBackground = () =>
@@ -151,6 +157,7 @@ export async function launchFirefoxWithExtension(options: FirefoxLaunchOptions =
       version,
       profileDir,
       ensureBackground,
+      openExtensionPage,
       readScope: () =>
         extensionPage.evaluate(async () => {
           const b = (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window | null> } } }).browser;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { storageKeysOfTab } from '../../src/background/tab-store.ts';
-import { activePageOf, findTabId, launchChromiumWithExtension, pollUntil, readScope, readStoredRecord, setRecordAllTabs, warmUp, type ChromiumWithExtension } from '../../src/cli/chromium.ts';
+import { activePageOf, extensionActivity, findTabId, launchChromiumWithExtension, pollUntil, readScope, readStoredRecord, setRecordAllTabs, storedTabIds, warmUp, type ChromiumWithExtension, type Recording } from '../../src/cli/chromium.ts';
 import { browserEnv, CHROMIUM_BASE_ARGS, findChromium } from '../../src/cli/browsers.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
@@ -44,7 +44,7 @@ export interface RecordCheck {
 
 export interface OverheadResult {
   /** What the extension did: idle (a user's default with no DevTools open) or recording every tab. */
-  recording: 'devtools' | 'all-tabs';
+  recording: Recording;
   url: string;
   frames: number;
   subresources: number;
@@ -221,11 +221,8 @@ function stateOf(p: PageRecord, frames: number, subresources: number): HeavyReco
  */
 /** The extension does nothing: no recording listener, no registered content script, no tab record. */
 async function isIdle(worker: Worker): Promise<boolean> {
-  const scope = await readScope(worker);
-  const quiet = await worker.evaluate(async () =>
-    !chrome.webRequest.onBeforeRequest.hasListeners() && !chrome.webNavigation.onCommitted.hasListeners() &&
-    (await chrome.scripting.getRegisteredContentScripts()).length === 0 &&
-    !Object.keys(await chrome.storage.session.get(null)).some((k) => k.startsWith('tab:')));
+  const [scope, activity, recorded] = await Promise.all([readScope(worker), extensionActivity(worker), storedTabIds(worker)]);
+  const quiet = !activity.webRequest && !activity.webNavigation && activity.contentScripts.length === 0 && recorded.length === 0;
   return quiet && scope !== null && !scope.listening && !scope.contentScript;
 }
 
@@ -249,7 +246,7 @@ export async function waitForHeavyRecord(worker: Worker, url: string, frames: nu
  * idle: each load is checked to leave no record); 'all-tabs': recording every load (the cost while a
  * tab is watched, or with "Record every tab").
  */
-export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http', log_: (s: string) => void = () => {}, extensionDir?: string, size = { frames: HEAVY_FRAMES, per: HEAVY_PER_FRAME }, recording: 'devtools' | 'all-tabs' = 'devtools'): Promise<OverheadResult> {
+export async function benchOverhead(runs = 7, scheme: 'http' | 'https' = 'http', log_: (s: string) => void = () => {}, extensionDir?: string, size = { frames: HEAVY_FRAMES, per: HEAVY_PER_FRAME }, recording: Recording = 'devtools'): Promise<OverheadResult> {
   const HEAVY_PATH = `/heavy.html?frames=${size.frames}&per=${size.per}`;
   const server = await startFixtureServer(heavyRoutes);
   let ext: ChromiumWithExtension | null = null;

@@ -34,6 +34,7 @@ import {
   recordedFrameFor,
   recordedFrameOf,
   settledPage,
+  stopServiceWorker as stopWorker,
   storedRecord,
   tabIdOf,
   warmUp,
@@ -180,25 +181,7 @@ async function expectTrueRecord(p: Page, options: { oracle?: boolean } = {}): Pr
   return { tabId, record };
 }
 
-/**
- * Stops the extension's service worker (CDP ServiceWorker.stopWorker, from a page's session) and waits
- * until DevTools reports it stopped. Target.closeTarget on the worker target answers success but leaves
- * it running (Chromium 156). The next event for the extension starts it again.
- */
-async function stopServiceWorker() {
-  const w = await worker();
-  const cdp = await context.newCDPSession(page);
-  type Version = { versionId: string; scriptURL: string; runningStatus: string };
-  let versions: Version[] = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
-    versions = [...versions.filter((v) => !e.versions.some((n) => n.versionId === v.versionId)), ...e.versions];
-  });
-  await cdp.send('ServiceWorker.enable');
-  const running = await pollUntil('the worker to be listed', async () => versions.find((v) => v.scriptURL === w.url() && v.runningStatus === 'running'));
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await pollUntil('the worker to stop', async () => (versions.find((v) => v.versionId === running.versionId)?.runningStatus === 'stopped' ? true : undefined));
-  await cdp.detach();
-}
+const stopServiceWorker = async () => stopWorker(context, page, (await worker()).url());
 
 const frameByElementId = async (p: Page, id: string): Promise<Frame> =>
   pollUntil(`the frame of #${id}`, async () => {

@@ -1,15 +1,17 @@
 // Test-side helpers over src/cli/chromium.ts: launch real Chromium with the built extension against the
 // fixture server, and wait (by polling, never sleeping) for the extension's record to be complete.
-import { expect, type Frame, type Page, type Worker } from '@playwright/test';
+import { expect, type BrowserContext, type Frame, type Page, type Worker } from '@playwright/test';
 import {
   activePageOf,
   findTabId,
   launchChromiumWithExtension,
+  pollUntil,
   readBrowserFrames,
   readStoredRecord,
   warmUp as warmUpExtension,
   whyIncomplete,
   type ChromiumWithExtension,
+  type Recording,
 } from '../../src/cli/chromium.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
 import type { FixtureServer } from '../fixtures/server.ts';
@@ -17,7 +19,7 @@ import type { FixtureServer } from '../fixtures/server.ts';
 export { EXTENSION_DIR, shapeOfBrowser, shapeOfRecord, type BrowserFrame } from '../../src/cli/chromium.ts';
 export type Launched = ChromiumWithExtension;
 
-export function launchChromium(server: FixtureServer, options: { args?: string[]; headless?: boolean; recording?: 'all-tabs' | 'devtools' } = {}): Promise<Launched> {
+export function launchChromium(server: FixtureServer, options: { args?: string[]; headless?: boolean; recording?: Recording } = {}): Promise<Launched> {
   return launchChromiumWithExtension({ ...options, args: [...server.chromiumArgs, ...(options.args ?? [])] });
 }
 
@@ -64,4 +66,25 @@ export async function recordedFrameOf(page: Page, frame: Frame, rec: PageRecord)
   if (frame === page.mainFrame()) return rec.frames['0'];
   const id = await (await frame.frameElement()).getAttribute('id');
   return id === null ? undefined : recordedFrameFor(id, rec)?.frame;
+}
+
+/**
+ * Stops the extension's service worker (CDP ServiceWorker.stopWorker, from a page's session) and, with
+ * `waitStopped`, waits until DevTools reports it stopped (without: when something starts it again at
+ * once, as a DevTools page reconnecting does, "stopped" may never be seen). Target.closeTarget on the
+ * worker target answers success but leaves it running (Chromium 156). The next event for the extension
+ * starts it again.
+ */
+export async function stopServiceWorker(context: BrowserContext, page: Page, scriptURL: string, waitStopped = true): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  type Version = { versionId: string; scriptURL: string; runningStatus: string };
+  let versions: Version[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
+    versions = [...versions.filter((v) => !e.versions.some((n) => n.versionId === v.versionId)), ...e.versions];
+  });
+  await cdp.send('ServiceWorker.enable');
+  const running = await pollUntil('the worker to be listed', async () => versions.find((v) => v.scriptURL === scriptURL && v.runningStatus === 'running'));
+  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+  if (waitStopped) await pollUntil('the worker to stop', async () => (versions.find((v) => v.versionId === running.versionId)?.runningStatus === 'stopped' ? true : undefined));
+  await cdp.detach();
 }

@@ -6,7 +6,7 @@
 // agree with what each frame reported of itself; selecting a frame shows its findings and verdicts,
 // including where Firefox decides differently from Chromium.
 import { expect, test } from '@playwright/test';
-import { TimeoutError, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from '../../src/cli/firefox.ts';
 import { evaluatePage } from '../../src/shared/evaluate.ts';
 import type { PageRecord } from '../../src/shared/snapshot.ts';
@@ -36,18 +36,8 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-/** Opens the panel page for a tab. Puppeteer never sees an extension page's load event (TESTING.md). */
-async function openPanelPage(tabId: number): Promise<Page> {
-  const panel = await ff.browser.newPage();
-  const url = `moz-extension://${ff.uuid}/panel.html?tabId=${tabId}`;
-  try {
-    await panel.goto(url, { timeout: 500 });
-  } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
-  }
-  await expect.poll(() => panel.evaluate(() => location.href).catch(() => null), { message: 'the panel page opens' }).toBe(url);
-  return panel;
-}
+/** Opens the panel page for a tab (what DevTools shows, in a tab of its own). */
+const openPanelPage = (tabId: number): Promise<Page> => ff.openExtensionPage(`panel.html?tabId=${tabId}`);
 
 async function inspect(path: string, scheme: 'http' | 'https') {
   const url = server.url(scheme, 'a.test', path);

@@ -3,7 +3,6 @@
 // tab for it, as Firefox's toolbox cannot be driven headless); then the tab's next load is recorded
 // whole; when the panel closes, the record goes and the extension is idle again.
 import { expect, test } from '@playwright/test';
-import { TimeoutError, type Page } from 'puppeteer-core';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from '../../src/cli/firefox.ts';
 import { HOSTS, startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { requireFirefox, skipWithoutFirefox, warnWithoutFirefox } from './firefox-present.ts';
@@ -46,13 +45,7 @@ test('idle until a panel looks at the tab; then its next load is recorded whole;
   expect(await scope()).toEqual(idle);
 
   // The panel page for the tab (what DevTools shows) connects and says hello: the tab is watched.
-  const panel = await ff.browser.newPage();
-  const panelUrl = `moz-extension://${ff.uuid}/panel.html?tabId=${tabId}`;
-  try {
-    await panel.goto(panelUrl, { timeout: 500 });
-  } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
-  }
+  const panel = await ff.openExtensionPage(`panel.html?tabId=${tabId}`);
   await expect.poll(scope).toEqual({ watched: [tabId], listening: true, contentScript: true });
   await expect.poll(() => panel.evaluate(() => document.querySelector('[data-testid="no-page"]') !== null).catch(() => false), { message: 'the panel says nothing is recorded yet' }).toBe(true);
 
@@ -64,7 +57,7 @@ test('idle until a panel looks at the tab; then its next load is recorded whole;
   expect(Object.keys(record.frames).length).toBe((await ff.readBrowserFrames(tabId!)).length);
   await expect.poll(() => panel.evaluate(() => document.querySelectorAll('[data-testid="no-page"]').length).catch(() => -1)).toBe(0);
 
-  await closePage(panel);
+  await panel.close();
   await expect.poll(scope).toEqual(idle);
   await expect.poll(() => ff.readStoredRecords()).toEqual([]);
   await site.goto(server.url('https', 'a.test', '/index.html'));
@@ -72,6 +65,3 @@ test('idle until a panel looks at the tab; then its next load is recorded whole;
   await site.close();
 });
 
-async function closePage(p: Page) {
-  await p.close();
-}

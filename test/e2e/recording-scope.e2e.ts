@@ -4,11 +4,11 @@
 // popups it opens; when DevTools closes, the record goes and the extension is idle again. Real
 // Chromium, the real DevTools window, the built extension.
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { readScope, type ScopeState } from '../../src/cli/chromium.ts';
+import { extensionActivity, readScope, storedTabIds, type ScopeState } from '../../src/cli/chromium.ts';
 import { openPanel, REMOTE_DEBUGGING_ARG, type OpenPanel } from '../../src/cli/devtools.ts';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { routes } from '../fixtures/site.ts';
-import { allFrames, launchChromium, settledPage, storedRecord, tabIdOf, type Launched } from './harness.ts';
+import { allFrames, launchChromium, settledPage, stopServiceWorker, storedRecord, tabIdOf, type Launched } from './harness.ts';
 
 let server: FixtureServer;
 let browser: Launched;
@@ -27,19 +27,10 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-/** The worker's view of what it does: listeners on the recording events, and its registered content scripts. */
-const activity = (w: Worker) =>
-  w.evaluate(async () => ({
-    webRequest: chrome.webRequest.onBeforeRequest.hasListeners() || chrome.webRequest.onHeadersReceived.hasListeners(),
-    webNavigation: chrome.webNavigation.onBeforeNavigate.hasListeners() || chrome.webNavigation.onCommitted.hasListeners(),
-    contentScripts: (await chrome.scripting.getRegisteredContentScripts()).map((s) => s.id),
-  }));
 /** Whether an observer (the content script) answers in the tab's top frame. */
 const observerAnswers = (w: Worker, tabId: number) =>
   w.evaluate(async (id) => chrome.tabs.sendMessage(id, { type: 'report', v: 1 }, { frameId: 0 }).then(() => true, () => false), tabId);
 const scope = async (): Promise<ScopeState> => (await readScope(worker))!;
-const recordedTabIds = (w: Worker) =>
-  w.evaluate(async () => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:')).map((k) => Number(k.slice(4))).sort((a, b) => a - b));
 
 let page: Page;
 let tabId: number;
@@ -51,16 +42,16 @@ test('with no DevTools open, a page loads with no listener, no content script an
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(zoo());
   tabId = await tabIdOf(worker, zoo());
-  expect(await activity(worker)).toEqual({ webRequest: false, webNavigation: false, contentScripts: [] });
+  expect(await extensionActivity(worker)).toEqual({ webRequest: false, webNavigation: false, contentScripts: [] });
   expect(await scope()).toMatchObject({ everywhere: false, watched: [], restored: [], listening: false, contentScript: false });
   expect(await observerAnswers(worker, tabId)).toBe(false);
-  expect(await recordedTabIds(worker)).toEqual([]);
+  expect(await storedTabIds(worker)).toEqual([]);
 });
 
 test('DevTools opened on the tab: recording starts; the page loaded before says "reload"; a reload records it whole', async () => {
   opened = await openPanel(browser, page);
   await expect.poll(async () => (await scope()).watched).toEqual([tabId]);
-  await expect.poll(() => activity(worker)).toEqual({ webRequest: true, webNavigation: true, contentScripts: ['observer'] });
+  await expect.poll(() => extensionActivity(worker)).toEqual({ webRequest: true, webNavigation: true, contentScripts: ['observer'] });
   // The page loaded before: no record, and the panel says why and offers the reload.
   await expect(opened.panel.getByTestId('no-page')).toBeVisible();
   await expect(opened.panel.getByTestId('no-page-why')).toContainText('while DevTools is open');
@@ -96,7 +87,7 @@ test('a popup of the watched tab is recorded; a popup of another tab is not', as
   const [otherPopup] = await Promise.all([browser.context.waitForEvent('page'), other.evaluate(`window.openPopup(${JSON.stringify(otherPopupUrl)})`)]);
   await otherPopup.waitForLoadState('load');
   const otherPopupTab = await tabIdOf(worker, otherPopupUrl);
-  const ids = await recordedTabIds(worker);
+  const ids = await storedTabIds(worker);
   expect(ids).toContain(tabId);
   expect(ids).toContain(popupTab);
   expect(ids).not.toContain(otherPopupTab);
@@ -110,21 +101,11 @@ test('a popup of the watched tab is recorded; a popup of another tab is not', as
 });
 
 test('the worker stopped while DevTools is open: the tab stays recorded, and the next load is recorded whole', async () => {
-  const cdp = await browser.context.newCDPSession(page);
-  type Version = { versionId: string; scriptURL: string; runningStatus: string };
-  let versions: Version[] = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
-    versions = [...versions.filter((v) => !e.versions.some((n) => n.versionId === v.versionId)), ...e.versions];
-  });
-  await cdp.send('ServiceWorker.enable');
-  const scriptURL = worker.url();
-  await expect.poll(() => versions.find((v) => v.scriptURL === scriptURL && v.runningStatus === 'running')?.versionId).toBeTruthy();
-  const running = versions.find((v) => v.scriptURL === scriptURL && v.runningStatus === 'running')!;
   await worker.evaluate(() => {
     (globalThis as { beforeStop?: boolean }).beforeStop = true;
   });
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await cdp.detach();
+  // Not waiting for "stopped": the DevTools page's reconnection starts the worker again at once.
+  await stopServiceWorker(browser.context, page, worker.url(), false);
   // The DevTools page reconnects (which starts the worker again: a new global, without the mark) and
   // claims its tab before the grace for stored tabs ends.
   await expect.poll(async () => {
@@ -143,9 +124,9 @@ test('DevTools closed: the tab\'s record goes, the extension is idle again, and 
   await opened.devtools.close();
   await opened.disconnect();
   await expect.poll(async () => (await scope()).watched).toEqual([]);
-  await expect.poll(() => activity(worker)).toEqual({ webRequest: false, webNavigation: false, contentScripts: [] });
-  await expect.poll(() => recordedTabIds(worker)).toEqual([]);
+  await expect.poll(() => extensionActivity(worker)).toEqual({ webRequest: false, webNavigation: false, contentScripts: [] });
+  await expect.poll(() => storedTabIds(worker)).toEqual([]);
   await page.goto(server.url('https', 'a.test', '/index.html'));
   expect(await observerAnswers(worker, tabId)).toBe(false);
-  expect(await recordedTabIds(worker)).toEqual([]);
+  expect(await storedTabIds(worker)).toEqual([]);
 });
